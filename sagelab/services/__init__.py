@@ -1,0 +1,1 @@
+"""One folder per AWS service: a thin `api.py` plus domain modules."""

@@ -1,0 +1,34 @@
+"""What every service api gets: its dependencies, and the convention the gateway calls by.
+
+An api class has one method per operation, named `botocore.xform_name(Operation)`, taking the
+request context then keyword parameters named `xform_name(Member)` for each input member.
+It returns a dict keyed by the output shape's member names (PascalCase), with native values
+(datetime or epoch float for timestamps, bytes or an iterable of bytes for blobs). Missing
+methods answer 501 naming the operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from sagelab.config import Settings
+    from sagelab.runner.base import Runner
+    from sagelab.store.blobs import BlobStore
+    from sagelab.store.metadata import MetadataStore
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    meta: MetadataStore
+    blobs: BlobStore
+    runner: Runner
+
+
+class ServiceApi:
+    service_name: ClassVar[str]
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps

@@ -1,0 +1,1 @@
+"""Durable state: metadata (SQLAlchemy Core) and blobs (files or an S3-compatible store)."""
