@@ -17,7 +17,7 @@ def _env(name: str) -> str | None:
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
-    port: int = 4566
+    port: int = 8321
     data_dir: Path = field(default_factory=lambda: Path.home() / ".sagelab")
     metadata: str = ""  # URL; default sqlite:///<data_dir>/meta.db
     blobs: str = ""  # URL; default file://<data_dir>/blobs

@@ -58,6 +58,10 @@ class PullReader:
         return out
 
 
+class ClientDisconnected(Exception):
+    """The client went away mid-request: nothing to answer."""
+
+
 class BodyTooLarge(ServiceError):
     code = "RequestEntityTooLarge"
     status = 413

@@ -91,7 +91,9 @@ sm_resources = Table(
     Column("kind", String(48), primary_key=True),
     Column("account_id", String(12), primary_key=True),
     Column("region", String(32), primary_key=True),
-    Column("name_key", String(128), primary_key=True),  # lower-cased: names are unique case-insensitively
+    Column(
+        "name_key", String(128), primary_key=True
+    ),  # lower-cased: names are unique case-insensitively
     Column("name", String(128), nullable=False),
     Column("arn", String(2048), nullable=False),
     Column("status", String(32)),
@@ -101,7 +103,12 @@ sm_resources = Table(
     Column("desired", JSON),  # what an API call asked for; the reconciler acts on it
     Column("tags", JSON, nullable=False, default=list),
 )
-Index("ix_sm_resources_created", sm_resources.c.kind, sm_resources.c.account_id, sm_resources.c.created_at)
+Index(
+    "ix_sm_resources_created",
+    sm_resources.c.kind,
+    sm_resources.c.account_id,
+    sm_resources.c.created_at,
+)
 
 log_groups = Table(
     "log_groups",
@@ -131,7 +138,9 @@ log_streams = Table(
 log_events = Table(
     "log_events",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("account_id", String(12), nullable=False),
     Column("region", String(32), nullable=False),
     Column("group_name", String(512), nullable=False),

@@ -1,0 +1,144 @@
+"""The gateway's fixed step list: route, authenticate, parse, validate, authorize, call,
+serialize. It runs in a worker thread; nothing here names a service.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, Literal, Protocol
+
+from botocore import xform_name
+from botocore.model import OperationModel
+
+from sagelab.gateway.codec import Codec, codec_for
+from sagelab.gateway.context import RequestContext
+from sagelab.gateway.errors import InternalError, NotImplementedByUs, ServiceError
+from sagelab.gateway.http import ClientDisconnected, HttpRequest, HttpResponse
+from sagelab.gateway.models import protocol, service_model
+from sagelab.gateway.routing import is_probably_s3, route_service
+from sagelab.gateway.sigv4 import Credential, SignatureInfo, authenticate
+from sagelab.gateway.streaming import decoded_body
+from sagelab.gateway.validate import validate
+
+log = logging.getLogger("sagelab.gateway")
+
+# Non-S3 bodies are buffered to hash them for SigV4; runtime payloads are at most 6 MiB.
+MAX_BUFFERED_BODY = 16 * 1024 * 1024
+
+AuthStyle = Literal["query", "json", "rest-json", "s3"]
+_STYLES: dict[str, AuthStyle] = {
+    "query": "query",
+    "json": "json",
+    "rest-json": "rest-json",
+    "rest-xml": "s3",
+}
+
+
+class Authorizer(Protocol):
+    """Step 5. Raises AccessDenied; a pass-through until the IAM issue fills it in."""
+
+    def __call__(self, ctx: RequestContext, op: OperationModel, params: dict[str, Any]) -> None: ...
+
+
+def allow_all(ctx: RequestContext, op: OperationModel, params: dict[str, Any]) -> None:
+    return None
+
+
+@cache
+def _codec(service: str) -> Codec:
+    return codec_for(service_model(service))
+
+
+def style_of(service: str) -> AuthStyle:
+    return _STYLES[protocol(service_model(service))]
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Gateway:
+    def __init__(
+        self,
+        apis: Mapping[str, object],
+        lookup: Callable[[str], Credential | None],
+        authorizer: Authorizer = allow_all,
+    ) -> None:
+        self.apis = apis
+        self.lookup = lookup
+        self.authorizer = authorizer
+
+    def handle(self, req: HttpRequest) -> HttpResponse:
+        ctx = RequestContext(request_id=new_request_id(), source_ip=req.client_host)
+        ctx.secure_transport = req.scheme == "https"
+        service, op = "s3", None
+        try:
+            body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)
+            service = ctx.service = route_service(req, body)  # 1 route
+            self._authenticate(ctx, req, body)  # 2 authenticate
+            codec = _codec(service)
+            op, uri_params = codec.match_operation(req)  # 3 parse
+            ctx.operation = op.name
+            params = codec.parse(op, req, uri_params)
+            validate(op, params, style=style_of(service))  # 4 validate
+            self.authorizer(ctx, op, params)  # 5 authorize
+            result = self._call(ctx, op, params)  # 6 call
+            return codec.serialize(op, result, ctx)  # 7 serialize
+        except ServiceError as err:
+            return _codec(service).serialize_error(err, ctx, op)
+        except ClientDisconnected:
+            raise
+        except Exception:
+            log.exception("request %s (%s %s) failed", ctx.request_id, service, ctx.operation)
+            internal = InternalError(
+                message="We encountered an internal error. Please try again. "
+                f"(request id {ctx.request_id})"
+            )
+            return _codec(service).serialize_error(internal, ctx, op)
+
+    def _authenticate(self, ctx: RequestContext, req: HttpRequest, body: bytes | None) -> None:
+        cred, sig = authenticate(
+            req, self.lookup, style=style_of(ctx.service), now=time.time(), body=body
+        )
+        ctx.principal = cred.principal
+        ctx.account_id = cred.principal.account_id
+        ctx.region = _region(sig)
+        if body is None:
+            req.body_reader = decoded_body(req, sig)
+
+    def _call(
+        self, ctx: RequestContext, op: OperationModel, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        api = self.apis.get(ctx.service)
+        method = getattr(api, xform_name(op.name), None) if api is not None else None
+        if method is None:
+            raise NotImplementedByUs(message=f"{op.name} is not implemented by sagelab")
+        kwargs = {xform_name(name): value for name, value in params.items()}
+        unsupported = sorted(set(kwargs) - _accepted(method))
+        if unsupported:
+            names = [n for n in params if xform_name(n) in unsupported]
+            raise NotImplementedByUs(
+                message=f"Parameter {', '.join(names)} of {op.name} is not supported by sagelab"
+            )
+        result: dict[str, Any] | None = method(ctx, **kwargs)
+        return result or {}
+
+
+@cache
+def _accepted_by(func: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(list(inspect.signature(func).parameters)[1:])
+
+
+def _accepted(method: Callable[..., Any]) -> frozenset[str]:
+    # Bound methods are new objects on every access; cache on the underlying function.
+    return _accepted_by(getattr(method, "__func__", method))
+
+
+def _region(sig: SignatureInfo) -> str:
+    # IAM's global endpoint signs as us-east-1 or the client's region; either is fine.
+    return sig.region or "us-east-1"

@@ -1,0 +1,1 @@
+"""AWS Identity and Access Management: users (roles, groups and policies come later)."""

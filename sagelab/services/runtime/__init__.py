@@ -1,0 +1,1 @@
+"""Amazon SageMaker Runtime: invoking endpoints."""

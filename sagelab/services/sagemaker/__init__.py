@@ -1,0 +1,1 @@
+"""Amazon SageMaker's control plane: every resource is a row of `sm_resources`."""

@@ -1,0 +1,167 @@
+"""Blob stores: object bytes addressed by random ids, never by S3 key.
+
+A blob becomes visible only whole: bytes go to `<root>/tmp/`, are fsynced, renamed to
+`<root>/<id[:2]>/<id>`, and the directory is fsynced, all before the caller commits the
+metadata row that names it. Whatever a crash leaves behind, `sweep` removes at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+from urllib.parse import unquote, urlsplit
+
+from sagelab.gateway.http import BodyReader
+
+CHUNK = 1 << 20
+_BLOB_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    blob_id: str
+    size: int
+    md5_hex: str
+
+
+class BlobStore(Protocol):
+    def put(self, reader: BodyReader) -> BlobInfo: ...
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> Iterator[bytes]: ...
+    def size(self, blob_id: str) -> int: ...
+    def delete(self, blob_id: str) -> None: ...
+    def sweep(self, live: Callable[[str], bool] | set[str]) -> int: ...
+    def reset(self) -> None: ...
+
+
+def open_blobs(url: str) -> BlobStore:
+    """`file:///abs/path` (the default) or `s3://bucket/prefix?endpoint=…`."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return FileBlobStore(Path(unquote(parts.path)))
+    if parts.scheme == "s3":
+        raise NotImplementedError(f"blob store {url!r}: s3:// blob stores are not built yet")
+    raise ValueError(f"blob store {url!r}: expected a file:// or s3:// URL")
+
+
+class FileChunks(Iterator[bytes]):
+    """Bytes [start, end) of an open file in chunks; closes the file when done or closed.
+
+    The file is opened before iteration starts so a blob deleted meanwhile (an overwrite of
+    the same key) still streams in full.
+    """
+
+    def __init__(self, file: BinaryIO, remaining: int) -> None:
+        self._file = file
+        self._remaining = remaining
+
+    def __iter__(self) -> FileChunks:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = self._file.read(min(CHUNK, self._remaining)) if self._remaining > 0 else b""
+        if not chunk:
+            self.close()
+            raise StopIteration
+        self._remaining -= len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class FileBlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._tmp = root / "tmp"
+        self._tmp.mkdir(parents=True, exist_ok=True)
+
+    def put(self, reader: BodyReader) -> BlobInfo:
+        blob_id = uuid.uuid4().hex
+        tmp = self._tmp / blob_id
+        try:
+            size, md5_hex = _write_synced(tmp, reader)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        final = self._path(blob_id)
+        if not final.parent.is_dir():
+            final.parent.mkdir(exist_ok=True)
+            _fsync_dir(self.root)  # the new shard's own entry must survive a crash too
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        return BlobInfo(blob_id, size, md5_hex)
+
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        file = self._path(blob_id).open("rb")
+        stop = os.fstat(file.fileno()).st_size if end is None else end
+        file.seek(start)
+        return FileChunks(file, max(0, stop - start))
+
+    def size(self, blob_id: str) -> int:
+        return self._path(blob_id).stat().st_size
+
+    def delete(self, blob_id: str) -> None:
+        self._path(blob_id).unlink(missing_ok=True)
+
+    def sweep(self, live: Callable[[str], bool] | set[str]) -> int:
+        """Start-up only (a put in progress would lose its temp file): drop what no row names."""
+        is_live = live.__contains__ if isinstance(live, set) else live
+        removed = _empty_dir(self._tmp)
+        for shard in self.root.iterdir():
+            if shard == self._tmp or not shard.is_dir():
+                continue
+            for blob in shard.iterdir():
+                if not is_live(blob.name):
+                    blob.unlink()
+                    removed += 1
+        return removed
+
+    def reset(self) -> None:
+        for entry in self.root.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        self._tmp.mkdir()
+
+    def _path(self, blob_id: str) -> Path:
+        # Ids come from our own rows; refusing anything else keeps a bad row off other paths.
+        if not _BLOB_ID.fullmatch(blob_id):
+            raise ValueError(f"not a blob id: {blob_id!r}")
+        return self.root / blob_id[:2] / blob_id
+
+
+def _write_synced(path: Path, reader: BodyReader) -> tuple[int, str]:
+    md5 = hashlib.md5(usedforsecurity=False)
+    size = 0
+    with path.open("xb") as out:
+        while chunk := reader.read(CHUNK):
+            out.write(chunk)
+            md5.update(chunk)
+            size += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return size, md5.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _empty_dir(path: Path) -> int:
+    removed = 0
+    for entry in path.iterdir():
+        entry.unlink()
+        removed += 1
+    return removed
