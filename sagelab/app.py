@@ -23,15 +23,20 @@ from starlette.routing import Route
 from sagelab import __version__
 from sagelab.accounts import RootSecrets, ensure_account, load_root_secrets
 from sagelab.config import Settings
-from sagelab.gateway.asgi import ASGIApp, Receive, Scope, Send, gateway_app
+from sagelab.gateway.asgi import ASGIApp, Receive, Scope, Send, gateway_app, request_from_scope
 from sagelab.gateway.errors import AccessDenied, ServiceError
-from sagelab.gateway.http import BytesReader, HttpRequest
+from sagelab.gateway.http import HttpRequest
 from sagelab.gateway.models import SERVICES, service_model
 from sagelab.gateway.pipeline import Gateway, new_request_id
 from sagelab.gateway.sigv4 import Credential, authenticate
+from sagelab.notebooks.credentials import credentials_route
+from sagelab.notebooks.launcher import PROXY_PREFIX
+from sagelab.notebooks.proxy import NotebookProxy
 from sagelab.reconciler import Reconciler
 from sagelab.runner import Runner, open_runner
 from sagelab.services.base import Deps
+from sagelab.services.iam.authorizer import build_authorizer
+from sagelab.services.iam.credentials import lookup_credential
 from sagelab.services.registry import build_apis
 from sagelab.store.blobs import BlobStore, open_blobs
 from sagelab.store.metadata import MetadataStore
@@ -54,12 +59,16 @@ class Server:
 
     @functools.cached_property
     def gateway(self) -> Gateway:
-        return Gateway(self.apis, self.lookup)
+        return Gateway(self.apis, self.lookup, build_authorizer(self.deps))
+
+    @property
+    def deps(self) -> Deps:
+        return Deps(self.settings, self.meta, self.blobs, self.runner, self.reconciler)
 
     def lookup(self, access_key_id: str) -> Credential | None:
         if access_key_id == self.root.access_key_id:
             return Credential(access_key_id, self.root.secret_access_key, self.root.principal)
-        return None
+        return lookup_credential(self.meta, access_key_id)
 
     def startup(self) -> None:
         for name in SERVICES:  # parse the models now, not on a user's first request
@@ -95,7 +104,7 @@ def build_server(settings: Settings) -> Server:
     blobs = open_blobs(settings.blobs_url)
     runner = open_runner(settings.runner, settings.data_dir / "run")
     reconciler = Reconciler()
-    apis = build_apis(Deps(settings=settings, meta=meta, blobs=blobs, runner=runner))
+    apis = build_apis(Deps(settings, meta, blobs, runner, reconciler))
     return Server(settings, root, meta, blobs, runner, reconciler, apis)
 
 
@@ -129,17 +138,9 @@ def _internal_routes(server: Server) -> list[Route]:
             return _json_error(
                 AccessDenied(message="Reset is disabled: start sagelab with --allow-reset.")
             )
-        body = await request.body()
-        req = HttpRequest(
-            method=request.method,
-            raw_path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
-            query_string=request.url.query,
-            headers=[(k.lower(), v) for k, v in request.headers.items()],
-            host=request.headers.get("host", ""),
-            body_reader=BytesReader(body),
-        )
+        req = request_from_scope(request.scope, request.receive)
         try:
-            _signed_by_root(server, req)
+            await anyio.to_thread.run_sync(_signed_by_root, server, req)
         except ServiceError as err:
             return _json_error(err)
         await anyio.to_thread.run_sync(server.reset)
@@ -148,6 +149,7 @@ def _internal_routes(server: Server) -> list[Route]:
     return [
         Route("/_sagelab/health", health, methods=["GET"]),
         Route("/_sagelab/reset", reset, methods=["POST"]),
+        credentials_route(server.meta),
     ]
 
 
@@ -172,9 +174,12 @@ def build_app(settings: Settings, server: Server | None = None) -> ASGIApp:
 
     internal = Starlette(routes=_internal_routes(server), lifespan=lifespan)
     gateway = gateway_app(server.gateway.handle)
+    notebooks = NotebookProxy(server.meta)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan" or scope["path"].startswith(RESERVED_PREFIX):
+        if scope["type"] in ("http", "websocket") and scope["path"].startswith(PROXY_PREFIX):
+            await notebooks(scope, receive, send)
+        elif scope["type"] == "lifespan" or scope["path"].startswith(RESERVED_PREFIX):
             await internal(scope, receive, send)
         elif scope["type"] == "http":
             await gateway(scope, receive, send)

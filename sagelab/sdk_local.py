@@ -18,6 +18,11 @@ imported; right after such a module runs, two of its functions are wrapped:
 - `resolve_value_from_config(...)` defaults `TelemetryOptOut` to true. A config file that says
   `TelemetryOptOut: false` still wins: that is the user opting in.
 
+Inside a sagelab notebook instance, `SAGELAB_NOTEBOOK_METADATA` names the instance's copy of
+`/opt/ml/metadata/resource-metadata.json` (a fixed path sagelab cannot write without root):
+`NOTEBOOK_METADATA_FILE` in the session modules is pointed at it, so `get_execution_role()`
+finds the instance as it does on SageMaker.
+
 Nothing else changes; without `AWS_ENDPOINT_URL` the line costs one `os.environ` look-up, and an
 SDK of another shape (modules or functions missing) is left alone. `SAGELAB_SDK_LOCAL=0` turns
 the hook off.
@@ -105,8 +110,14 @@ _WRAPPERS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
 }
 
 
+_METADATA_MODULES = frozenset({"sagemaker.session", "sagemaker.core.helper.session_helper"})
+
+
 def patch_module(module: ModuleType) -> None:
     """Wrap whichever of `_WRAPPERS` the module holds; wrapping twice is a no-op."""
+    metadata = os.environ.get("SAGELAB_NOTEBOOK_METADATA")
+    if metadata and module.__name__ in _METADATA_MODULES:
+        module.NOTEBOOK_METADATA_FILE = metadata  # type: ignore[attr-defined]
     for name, wrap in _WRAPPERS.items():
         current = getattr(module, name, None)
         if callable(current) and not getattr(current, _MARK, False):

@@ -25,8 +25,8 @@ from sagelab.gateway.models import SERVICES, service_model
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "COVERAGE.md"
 
-# Public methods of an api class that are not operations.
-NOT_OPERATIONS = frozenset({"startup"})
+# Public methods of an api class that are not operations: the hooks of services/base.py.
+NOT_OPERATIONS = frozenset({"startup", "preflight", "response_headers"})
 
 
 def api_methods(cls: type) -> list[str]:

@@ -22,8 +22,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
-def _request_from_scope(scope: Scope, receive: Receive) -> HttpRequest:
+def request_from_scope(scope: Scope, receive: Receive) -> HttpRequest:
     more = True
+
+    def body_done() -> bool:
+        return not more
 
     async def next_chunk() -> bytes:
         nonlocal more
@@ -51,6 +54,7 @@ def _request_from_scope(scope: Scope, receive: Receive) -> HttpRequest:
         scheme=scope.get("scheme", "http"),
         host=host,
         body_reader=PullReader(lambda: anyio.from_thread.run(next_chunk)),
+        body_done=body_done,
     )
 
 
@@ -77,15 +81,48 @@ async def send_response(resp: HttpResponse, send: Send, *, head: bool = False) -
             await anyio.to_thread.run_sync(close)
 
 
+def _has_body(req: HttpRequest) -> bool:
+    length = req.header("content-length")
+    return req.header("transfer-encoding") is not None or (length is not None and length != "0")
+
+
+DRAIN_LIMIT = 1 << 20
+
+
+async def _drain(receive: Receive, limit: int) -> bool:
+    """Discard up to `limit` more body bytes; True when the body ended within them."""
+    seen = 0
+    while seen <= limit:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected()
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return True
+    return False
+
+
 def gateway_app(handle: Handler) -> ASGIApp:
     """An ASGI app answering every HTTP request through `handle` (run in a worker thread)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        req = _request_from_scope(scope, receive)
+        body_read = False
+
+        async def tracked() -> Message:
+            nonlocal body_read
+            message = await receive()
+            body_read = body_read or not message.get("more_body", False)
+            return message
+
+        req = request_from_scope(scope, tracked)
         try:
             resp = await anyio.to_thread.run_sync(handle, req)
         except ClientDisconnected:
             return
+        if not body_read and _has_body(req):
+            # Answered before the body was read (an error, or `Expect: 100-continue` never
+            # granted): the client may or may not send it, so the connection cannot be reused.
+            resp.set_header("Connection", "close")
         await send_response(resp, send, head=req.method == "HEAD")
 
     return app

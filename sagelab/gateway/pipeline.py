@@ -80,6 +80,9 @@ class Gateway:
         try:
             body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)
             service = ctx.service = route_service(req, body)  # 1 route
+            early = self._preflight(service, req)
+            if early is not None:
+                return early
             self._authenticate(ctx, req, body)  # 2 authenticate
             codec = _codec(service)
             op, uri_params = codec.match_operation(req)  # 3 parse
@@ -88,9 +91,9 @@ class Gateway:
             validate(op, params, style=style_of(service))  # 4 validate
             self.authorizer(ctx, op, params)  # 5 authorize
             result = self._call(ctx, op, params)  # 6 call
-            return codec.serialize(op, result, ctx)  # 7 serialize
+            return self._decorate(ctx, req, codec.serialize(op, result, ctx))  # 7 serialize
         except ServiceError as err:
-            return _codec(service).serialize_error(err, ctx, op)
+            return self._decorate(ctx, req, _codec(service).serialize_error(err, ctx, op))
         except ClientDisconnected:
             raise
         except Exception:
@@ -100,6 +103,16 @@ class Gateway:
                 f"(request id {ctx.request_id})"
             )
             return _codec(service).serialize_error(internal, ctx, op)
+
+    def _preflight(self, service: str, req: HttpRequest) -> HttpResponse | None:
+        hook = getattr(self.apis.get(service), "preflight", None)
+        return hook(req) if hook is not None else None
+
+    def _decorate(self, ctx: RequestContext, req: HttpRequest, resp: HttpResponse) -> HttpResponse:
+        hook = getattr(self.apis.get(ctx.service), "response_headers", None)
+        if hook is not None:
+            resp.headers.extend(hook(ctx, req))
+        return resp
 
     def _authenticate(self, ctx: RequestContext, req: HttpRequest, body: bytes | None) -> None:
         cred, sig = authenticate(

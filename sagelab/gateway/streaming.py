@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 from collections.abc import Callable
+from typing import Any
 
 from sagelab.gateway.checksums import ALGORITHMS, ChecksumReader, Expected, header_name
 from sagelab.gateway.errors import AuthError, ServiceError
@@ -216,13 +218,16 @@ def _chunk_signature(extension: str) -> str:
     return value.strip() if name.strip() == "chunk-signature" else ""
 
 
-class Sha256VerifyingReader:
-    """Passes a body through; at EOF its SHA-256 must be `expected_hex`."""
+class _DigestVerifyingReader:
+    """Passes a body through; at EOF its digest must equal `expected`, else `mismatch`."""
 
-    def __init__(self, inner: BodyReader, expected_hex: str) -> None:
+    def __init__(
+        self, inner: BodyReader, hasher: Any, expected: bytes, mismatch: ServiceError
+    ) -> None:
         self._inner = inner
-        self._expected = expected_hex.lower()
-        self._hash = hashlib.sha256()
+        self._hash = hasher
+        self._expected = expected
+        self._mismatch = mismatch
         self._checked = False
 
     def read(self, n: int = -1) -> bytes:
@@ -231,42 +236,41 @@ class Sha256VerifyingReader:
             self._hash.update(data)
         elif n != 0 and not self._checked:
             self._checked = True
-            if self._hash.hexdigest() != self._expected:
-                raise ServiceError(
-                    "XAmzContentSHA256Mismatch",
-                    "The provided 'x-amz-content-sha256' header does not match what was computed.",
-                    400,
-                )
+            if not hmac.compare_digest(self._hash.digest(), self._expected):
+                raise self._mismatch
         return data
 
 
-class ContentMd5VerifyingReader:
-    """Passes a body through; at EOF its MD5 must equal the base64 `Content-MD5` value."""
+class Sha256VerifyingReader(_DigestVerifyingReader):
+    """At EOF the body's SHA-256 must be `expected_hex`."""
+
+    def __init__(self, inner: BodyReader, expected_hex: str) -> None:
+        try:
+            expected = bytes.fromhex(expected_hex)
+        except ValueError:
+            expected = b""
+        mismatch = ServiceError(
+            "XAmzContentSHA256Mismatch",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            400,
+        )
+        super().__init__(inner, hashlib.sha256(), expected, mismatch)
+
+
+class ContentMd5VerifyingReader(_DigestVerifyingReader):
+    """At EOF the body's MD5 must equal the base64 `Content-MD5` value."""
 
     def __init__(self, inner: BodyReader, content_md5: str) -> None:
         try:
-            self._expected = base64.b64decode(content_md5, validate=True)
+            expected = base64.b64decode(content_md5, validate=True)
         except (binascii.Error, ValueError):
-            self._expected = b""
-        if len(self._expected) != 16:
+            expected = b""
+        if len(expected) != 16:
             raise ServiceError("InvalidDigest", "The Content-MD5 you specified was invalid.", 400)
-        self._inner = inner
-        self._hash = hashlib.md5()
-        self._checked = False
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._inner.read(n)
-        if data:
-            self._hash.update(data)
-        elif n != 0 and not self._checked:
-            self._checked = True
-            if self._hash.digest() != self._expected:
-                raise ServiceError(
-                    "BadDigest",
-                    "The Content-MD5 you specified did not match what we received.",
-                    400,
-                )
-        return data
+        mismatch = ServiceError(
+            "BadDigest", "The Content-MD5 you specified did not match what we received.", 400
+        )
+        super().__init__(inner, hashlib.md5(), expected, mismatch)
 
 
 def decoded_body(req: HttpRequest, sig: SignatureInfo) -> ChecksumReader:

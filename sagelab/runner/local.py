@@ -87,7 +87,7 @@ class LocalRunner:
     def start(self, spec: ProcessSpec) -> None:
         with self._lock:
             current = self._tracked.get(spec.name)
-            if current is not None and self._status(current).state is ProcessState.RUNNING:
+            if current is not None and self._is_running(current):
                 raise ValueError(f"process {spec.name!r} is already running")
             exit_file = self._file(spec.name, ".exit")
             exit_file.unlink(missing_ok=True)
@@ -107,7 +107,7 @@ class LocalRunner:
     def stop(self, name: str, grace: float) -> None:
         with self._lock:
             tracked = self._tracked.get(name)
-            if tracked is None or self._status(tracked).state is not ProcessState.RUNNING:
+            if tracked is None or not self._is_running(tracked):
                 return
             _signal_leader(tracked, signal.SIGTERM)
         timer = threading.Timer(grace, self._kill, args=(tracked,))

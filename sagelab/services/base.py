@@ -5,6 +5,13 @@ request context then keyword parameters named `xform_name(Member)` for each inpu
 It returns a dict keyed by the output shape's member names (PascalCase), with native values
 (datetime or epoch float for timestamps, bytes or an iterable of bytes for blobs). Missing
 methods answer 501 naming the operation.
+
+Optional hooks an api class may define:
+- `startup(self) -> None`: once at server start (sweeps, registering reconciler steps).
+- `preflight(self, req: HttpRequest) -> HttpResponse | None`: answers an unauthenticated
+  request before SigV4 (browsers' CORS `OPTIONS` preflights); None lets the pipeline go on.
+- `response_headers(self, ctx, req: HttpRequest) -> list[tuple[str, str]]`: headers added to
+  every answer of this service (CORS `Access-Control-Allow-Origin` on real requests).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from sagelab.config import Settings
+    from sagelab.reconciler import Reconciler
     from sagelab.runner.base import Runner
     from sagelab.store.blobs import BlobStore
     from sagelab.store.metadata import MetadataStore
@@ -25,6 +33,7 @@ class Deps:
     meta: MetadataStore
     blobs: BlobStore
     runner: Runner
+    reconciler: Reconciler
 
 
 class ServiceApi:

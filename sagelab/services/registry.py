@@ -7,6 +7,7 @@ first request (S3 uses it to sweep blobs that no object names, left by a crash).
 from __future__ import annotations
 
 from sagelab.services.base import Deps, ServiceApi
+from sagelab.services.cloudwatch.api import CloudWatchApi
 from sagelab.services.iam.api import IamApi
 from sagelab.services.logs.api import LogsApi
 from sagelab.services.runtime.api import RuntimeApi
@@ -19,6 +20,7 @@ API_CLASSES: tuple[type[ServiceApi], ...] = (
     IamApi,
     S3Api,
     LogsApi,
+    CloudWatchApi,
     SageMakerApi,
     RuntimeApi,
 )

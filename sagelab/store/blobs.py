@@ -46,7 +46,10 @@ def open_blobs(url: str) -> BlobStore:
     if parts.scheme == "file":
         return FileBlobStore(Path(unquote(parts.path)))
     if parts.scheme == "s3":
-        raise NotImplementedError(f"blob store {url!r}: s3:// blob stores are not built yet")
+        # Imported here: s3_blobs imports this module (and boto3, which file stores skip).
+        from sagelab.store.s3_blobs import S3BlobStore, S3Location
+
+        return S3BlobStore(S3Location.parse(url))
     raise ValueError(f"blob store {url!r}: expected a file:// or s3:// URL")
 
 

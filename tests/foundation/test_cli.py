@@ -10,8 +10,14 @@ from sagelab.testing import SagelabServer
 
 
 def _sagelab(*args: str, env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-m", "sagelab.cli", *args], env=env,
-                         capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "sagelab.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return out.stdout
 
 
@@ -23,10 +29,13 @@ def test_env_prints_exports_that_the_cli_uses(server: SagelabServer) -> None:
     assert exports["AWS_ACCESS_KEY_ID"] == server.access_key_id
     assert exports["AWS_SECRET_ACCESS_KEY"] == server.secret_access_key
     assert exports["AWS_DEFAULT_REGION"] == "us-east-1"
-    shell = f'eval "$({sys.executable} -m sagelab.cli env --data-dir {server.data_dir})"; ' \
-            f"{sys.executable} -m awscli sts get-caller-identity --query Account --output text"
-    result = subprocess.run(["bash", "-c", shell], env=base, capture_output=True, text=True,
-                            timeout=60)
+    shell = (
+        f'eval "$({sys.executable} -m sagelab.cli env --data-dir {server.data_dir})"; '
+        f"{sys.executable} -m awscli sts get-caller-identity --query Account --output text"
+    )
+    result = subprocess.run(
+        ["bash", "-c", shell], env=base, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == server.account_id, result.stderr
 
 
@@ -37,8 +46,22 @@ def test_env_profile_writes_a_working_cli_profile(server: SagelabServer, tmp_pat
     _sagelab("env", "--data-dir", str(server.data_dir), "--profile", "lab", env=base)
     assert "[profile lab]" in (tmp_path / "config").read_text()
     out = subprocess.run(
-        [sys.executable, "-m", "awscli", "--profile", "lab", "sts", "get-caller-identity",
-         "--query", "Account", "--output", "text"],
-        env=base, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "--profile",
+            "lab",
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Account",
+            "--output",
+            "text",
+        ],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.stdout.strip() == server.account_id, out.stderr

@@ -40,8 +40,10 @@ def test_unsigned_api_requests_are_refused(server: SagelabServer) -> None:
     req = urllib.request.Request(
         server.endpoint_url + "/",
         data=b"{}",
-        headers={"X-Amz-Target": "SageMaker.ListTrainingJobs",
-                 "Content-Type": "application/x-amz-json-1.1"},
+        headers={
+            "X-Amz-Target": "SageMaker.ListTrainingJobs",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
     )
     try:
         urllib.request.urlopen(req, timeout=5)
@@ -55,8 +57,9 @@ def test_unsigned_api_requests_are_refused(server: SagelabServer) -> None:
 
 
 def test_unknown_access_key_answers_per_protocol(server: SagelabServer) -> None:
-    bogus: dict[str, Any] = dict(aws_access_key_id="AKIANOTAREALKEY00000",
-                                 aws_secret_access_key="x" * 40)
+    bogus: dict[str, Any] = dict(
+        aws_access_key_id="AKIANOTAREALKEY00000", aws_secret_access_key="x" * 40
+    )
     with pytest.raises(ClientError) as sts_err:
         server.client("sts", **bogus).get_caller_identity()
     assert sts_err.value.response["Error"]["Code"] == "InvalidClientTokenId"
@@ -101,8 +104,9 @@ def _signed_reset(server: SagelabServer, secret: str) -> tuple[int, bytes]:
     )
     botocore.auth.SigV4Auth(creds, "sagelab", server.region).add_auth(req)
     prepared = req.prepare()
-    http_req = urllib.request.Request(prepared.url, data=b"", headers=dict(prepared.headers),
-                                      method="POST")
+    http_req = urllib.request.Request(
+        prepared.url, data=b"", headers=dict(prepared.headers), method="POST"
+    )
     try:
         with urllib.request.urlopen(http_req, timeout=30) as r:
             return r.status, r.read()

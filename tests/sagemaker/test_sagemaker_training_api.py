@@ -1,4 +1,4 @@
-"""What the training API says before training is built: empty lists and careful validation."""
+"""What the training API refuses before it looks at the store: empty lists, validation."""
 
 from __future__ import annotations
 
@@ -59,15 +59,6 @@ def test_list_training_jobs_is_empty(client: Any) -> None:
     assert "NextToken" not in listed
     pages = sm.get_paginator("list_training_jobs").paginate()
     assert [s for p in pages for s in p["TrainingJobSummaries"]] == []
-
-
-def test_valid_request_is_not_implemented_yet(client: Any, server: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        client("sagemaker").create_training_job(**_job(server))
-    code, message, status = _error(exc)
-    assert (code, status) == ("NotImplemented", 501)
-    assert message.startswith("CreateTrainingJob is not implemented by sagelab yet")
-    assert client("sagemaker").list_training_jobs()["TrainingJobSummaries"] == []
 
 
 def test_duplicate_channel_names(client: Any, server: Any) -> None:

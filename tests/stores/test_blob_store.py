@@ -109,8 +109,7 @@ FileBlobStore(__import__("pathlib").Path({str(root)!r})).put(Stalls())
     assert child.stdout is not None and child.stdout.readline() == b"writing\n"
     child.send_signal(signal.SIGKILL)
     child.wait()
-    partial = list((root / "tmp").iterdir())
-    assert len(partial) == 1 and partial[0].stat().st_size == 3 * 65536
+    assert len(list((root / "tmp").iterdir())) == 1
     assert _visible_blobs(root) == []
     assert FileBlobStore(root).sweep(set()) == 1
     assert list((root / "tmp").iterdir()) == []

@@ -23,3 +23,23 @@ class InvalidInput(ClientError):
 class IamValidationError(ClientError):
     code = "ValidationError"
     status = 400
+
+
+class DeleteConflict(ClientError):
+    code = "DeleteConflict"
+    status = 409
+
+
+class LimitExceeded(ClientError):
+    code = "LimitExceeded"
+    status = 409
+
+
+class MalformedPolicyDocument(ClientError):
+    code = "MalformedPolicyDocument"
+    status = 400
+
+
+class PasswordPolicyViolation(ClientError):
+    code = "PasswordPolicyViolation"
+    status = 400

@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, insert
 
 from sagelab import arns
-from sagelab.services.iam.errors import EntityAlreadyExists, NoSuchEntity
+from sagelab.services.iam import entities
 from sagelab.store.tables import iam_users
 
 
@@ -24,7 +24,7 @@ class User:
     tags: list[dict[str, str]]
 
 
-def _from_row(row: Any) -> User:
+def from_row(row: Any) -> User:
     return User(
         name=row.user_name,
         user_id=row.user_id,
@@ -45,8 +45,7 @@ def create(
     permissions_boundary: str | None = None,
     tags: list[dict[str, str]] | None = None,
 ) -> User:
-    if _find(conn, account, name) is not None:
-        raise EntityAlreadyExists(message=f"User with name {name} already exists.")
+    entities.ensure_absent(conn, "user", account, name)
     user = User(
         name=name,
         user_id=arns.unique_id("AIDA"),
@@ -72,41 +71,5 @@ def create(
     return user
 
 
-def _find(conn: Connection, account: str, name: str) -> User | None:
-    row = conn.execute(
-        select(iam_users).where(
-            iam_users.c.account_id == account, iam_users.c.name_key == name.lower()
-        )
-    ).first()
-    return None if row is None else _from_row(row)
-
-
 def get(conn: Connection, account: str, name: str) -> User:
-    user = _find(conn, account, name)
-    if user is None:
-        raise NoSuchEntity(message=f"The user with name {name} cannot be found.")
-    return user
-
-
-def delete_user(conn: Connection, account: str, name: str) -> None:
-    get(conn, account, name)
-    conn.execute(
-        delete(iam_users).where(
-            iam_users.c.account_id == account, iam_users.c.name_key == name.lower()
-        )
-    )
-
-
-def list_page(
-    conn: Connection, account: str, *, path_prefix: str = "/", marker: str | None, limit: int
-) -> tuple[list[User], str | None]:
-    """One page ordered by name; the marker is the lower-cased name the next page starts at."""
-    query = select(iam_users).where(
-        iam_users.c.account_id == account,
-        iam_users.c.path.startswith(path_prefix, autoescape=True),
-    )
-    if marker:
-        query = query.where(iam_users.c.name_key >= marker)
-    rows = conn.execute(query.order_by(iam_users.c.name_key).limit(limit + 1)).all()
-    next_marker = rows[limit].name_key if len(rows) > limit else None
-    return [_from_row(r) for r in rows[:limit]], next_marker
+    return from_row(entities.get(conn, "user", account, name))

@@ -1,1 +1,1 @@
-"""Amazon CloudWatch Logs: log groups (streams and events come with training)."""
+"""Amazon CloudWatch Logs: groups, streams, events (every job's stdout and stderr)."""

@@ -1,4 +1,5 @@
-"""CloudWatch Logs operations (json protocol, camelCase members)."""
+"""CloudWatch Logs operations (json protocol, camelCase members): groups and retention here,
+streams and events in their mixins."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 from sagelab import arns
 from sagelab.gateway.context import RequestContext
 from sagelab.gateway.errors import NotImplementedByUs
-from sagelab.services.base import ServiceApi
 from sagelab.services.logs import groups
 from sagelab.services.logs.errors import InvalidParameter
+from sagelab.services.logs.event_api import EventsApi
+from sagelab.services.logs.stream_api import StreamsApi
 
 
 def _describe(ctx: RequestContext, group: groups.LogGroup) -> dict[str, Any]:
@@ -27,7 +29,7 @@ def _describe(ctx: RequestContext, group: groups.LogGroup) -> dict[str, Any]:
     return out
 
 
-class LogsApi(ServiceApi):
+class LogsApi(StreamsApi, EventsApi):
     service_name = "logs"
 
     def create_log_group(
@@ -71,3 +73,26 @@ class LogsApi(ServiceApi):
                 conn, ctx.account_id, ctx.region, where, next_token, limit or 50
             )
         return {"logGroups": [_describe(ctx, g) for g in page], "nextToken": token}
+
+    def put_retention_policy(
+        self, ctx: RequestContext, *, log_group_name: str, retention_in_days: int
+    ) -> dict[str, Any]:
+        if retention_in_days not in groups.RETENTION_DAYS:
+            allowed = ", ".join(str(d) for d in sorted(groups.RETENTION_DAYS))
+            raise InvalidParameter(
+                message="1 validation error detected: Value '"
+                f"{retention_in_days}' at 'retentionInDays' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: [{allowed}]"
+            )
+        with self.deps.meta.begin() as conn:
+            groups.set_retention(
+                conn, ctx.account_id, ctx.region, log_group_name, retention_in_days
+            )
+        return {}
+
+    def delete_retention_policy(
+        self, ctx: RequestContext, *, log_group_name: str
+    ) -> dict[str, Any]:
+        with self.deps.meta.begin() as conn:
+            groups.set_retention(conn, ctx.account_id, ctx.region, log_group_name, None)
+        return {}

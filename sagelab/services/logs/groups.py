@@ -6,10 +6,18 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from sagelab.services.logs.errors import ResourceAlreadyExists, ResourceNotFound
+from sagelab import arns
+from sagelab.services.logs.errors import InvalidParameter, ResourceAlreadyExists, ResourceNotFound
 from sagelab.store.tables import log_events, log_groups, log_streams
+
+GROUP_NOT_FOUND = "The specified log group does not exist."
+# PutRetentionPolicy's accepted values (the model's enum is documentation only).
+RETENTION_DAYS = frozenset(
+    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557}
+    | {2922, 3288, 3653}
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class Filter:
 
 
 def create(conn: Connection, account: str, region: str, name: str, tags: dict[str, str]) -> None:
-    if _exists(conn, account, region, name):
+    if exists(conn, account, region, name):
         raise ResourceAlreadyExists(message="The specified log group already exists")
     conn.execute(
         insert(log_groups).values(
@@ -36,9 +44,49 @@ def create(conn: Connection, account: str, region: str, name: str, tags: dict[st
     )
 
 
-def _exists(conn: Connection, account: str, region: str, name: str) -> bool:
+def exists(conn: Connection, account: str, region: str, name: str) -> bool:
     query = select(log_groups.c.name).where(*_group_key(log_groups, account, region, name))
     return conn.execute(query).first() is not None
+
+
+def require(conn: Connection, account: str, region: str, name: str) -> None:
+    if not exists(conn, account, region, name):
+        raise ResourceNotFound(message=GROUP_NOT_FOUND)
+
+
+def resolve(name: str | None, identifier: str | None) -> str:
+    """The group a request names by `logGroupName` or `logGroupIdentifier` (a name or ARN)."""
+    if name and identifier:
+        raise InvalidParameter(
+            message="LogGroup name and LogGroup ARN are mutually exclusive parameters."
+        )
+    chosen = name or identifier
+    if not chosen:
+        raise InvalidParameter(message="Should provide either name or ARN of the log group.")
+    parsed = arns.try_parse(chosen)
+    if parsed is None or parsed.resource_type != "log-group":
+        return chosen
+    return parsed.resource_id.removesuffix(":*")
+
+
+def retention_days(conn: Connection, account: str, region: str, name: str) -> int | None:
+    """The group's retention (None: never expire); ResourceNotFound when it does not exist."""
+    row = conn.execute(
+        select(log_groups.c.retention_days).where(*_group_key(log_groups, account, region, name))
+    ).first()
+    if row is None:
+        raise ResourceNotFound(message=GROUP_NOT_FOUND)
+    days: int | None = row.retention_days
+    return days
+
+
+def set_retention(conn: Connection, account: str, region: str, name: str, days: int | None) -> None:
+    require(conn, account, region, name)
+    conn.execute(
+        update(log_groups)
+        .where(*_group_key(log_groups, account, region, name))
+        .values(retention_days=days)
+    )
 
 
 def _group_key(table: Any, account: str, region: str, name: Any) -> tuple[Any, ...]:
@@ -47,8 +95,7 @@ def _group_key(table: Any, account: str, region: str, name: Any) -> tuple[Any, .
 
 
 def delete_group(conn: Connection, account: str, region: str, name: str) -> None:
-    if not _exists(conn, account, region, name):
-        raise ResourceNotFound(message="The specified log group does not exist.")
+    require(conn, account, region, name)
     for table in (log_events, log_streams, log_groups):
         conn.execute(delete(table).where(*_group_key(table, account, region, name)))
 

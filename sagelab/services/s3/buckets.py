@@ -33,6 +33,7 @@ class Bucket:
     account_id: str
     region: str
     created_at: float
+    versioning: str | None = None  # None (never enabled), "Enabled", "Suspended"
 
 
 def owner(account: str) -> dict[str, str]:
@@ -41,7 +42,7 @@ def owner(account: str) -> dict[str, str]:
 
 
 def _from_row(row: Any) -> Bucket:
-    return Bucket(row.name, row.account_id, row.region, row.created_at)
+    return Bucket(row.name, row.account_id, row.region, row.created_at, row.versioning)
 
 
 def _find(conn: Connection, name: str) -> Bucket | None:

@@ -124,5 +124,117 @@ class NotModified(ServiceError):
         super().__init__(message="Not Modified")
 
 
+class KeyTooLong(ClientError):
+    code = "KeyTooLongError"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(message="Your key is too long", MaxSizeAllowed="1024", Size=str(size))
+
+
+class DeleteMarkerHere(ClientError):
+    """A GET or HEAD reached a delete marker: 404 for the latest version, 405 by version id;
+    either way S3 says so in `x-amz-delete-marker`."""
+
+    def __init__(self, key: str, version_id: str, *, by_version: bool) -> None:
+        headers = {"x-amz-delete-marker": "true", "x-amz-version-id": version_id}
+        if by_version:
+            super().__init__(
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+                405,
+                headers=headers,
+                Method="GET",
+                ResourceType="DeleteMarker",
+            )
+        else:
+            super().__init__(
+                "NoSuchKey", "The specified key does not exist.", 404, headers=headers, Key=key
+            )
+
+
+class NoSuchUpload(ClientError):
+    code = "NoSuchUpload"
+    status = 404
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(
+            message="The specified upload does not exist. The upload ID may be invalid, or the "
+            "upload may have been aborted or completed.",
+            UploadId=upload_id,
+        )
+
+
+class InvalidPart(ClientError):
+    code = "InvalidPart"
+
+    def __init__(self, upload_id: str, part_number: int, etag: str) -> None:
+        super().__init__(
+            message="One or more of the specified parts could not be found.  The part may not "
+            "have been uploaded, or the specified entity tag may not match the part's entity tag.",
+            UploadId=upload_id,
+            PartNumber=str(part_number),
+            ETag=etag,
+        )
+
+
+class InvalidPartOrder(ClientError):
+    code = "InvalidPartOrder"
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(
+            message="The list of parts was not in ascending order. Parts must be ordered by "
+            "part number.",
+            UploadId=upload_id,
+        )
+
+
+class EntityTooSmall(ClientError):
+    code = "EntityTooSmall"
+
+    def __init__(self, size: int, minimum: int, part_number: int) -> None:
+        super().__init__(
+            message="Your proposed upload is smaller than the minimum allowed size",
+            ProposedSize=str(size),
+            MinSizeAllowed=str(minimum),
+            PartNumber=str(part_number),
+        )
+
+
+class EntityTooLarge(ClientError):
+    code = "EntityTooLarge"
+
+    def __init__(self, size: int, maximum: int) -> None:
+        super().__init__(
+            message="Your proposed upload exceeds the maximum allowed size",
+            ProposedSize=str(size),
+            MaxSizeAllowed=str(maximum),
+        )
+
+
+class InvalidArgument(ClientError):
+    code = "InvalidArgument"
+
+    def __init__(self, message: str, name: str, value: str | None) -> None:
+        super().__init__(message=message, ArgumentName=name, ArgumentValue=value)
+
+
+class InvalidRequest(ClientError):
+    code = "InvalidRequest"
+
+
+class InvalidTag(ClientError):
+    code = "InvalidTag"
+
+
+class MalformedXML(ClientError):
+    code = "MalformedXML"
+
+    def __init__(self) -> None:
+        super().__init__(
+            message="The XML you provided was not well-formed or did not validate against our "
+            "published schema"
+        )
+
+
 def access_denied() -> AccessDenied:
     return AccessDenied(message="Access Denied")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from sagelab.services.s3 import tagging as tagging_rules
 from sagelab.services.s3.objects import ObjectSpec, StoredObject
 
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
@@ -61,7 +62,7 @@ def describe(obj: StoredObject, overrides: Overrides, *, whole: bool) -> dict[st
         out["TagCount"] = len(obj.spec.tags)
     if overrides.checksums and whole and obj.spec.checksums:
         out.update({f"Checksum{alg}": v for alg, v in obj.spec.checksums.items()})
-        out["ChecksumType"] = "FULL_OBJECT"
+        out["ChecksumType"] = obj.spec.checksum_type
     out.update(overrides.headers())
     return out
 
@@ -98,4 +99,4 @@ def _without_aws_chunked(encoding: str | None) -> str | None:
 
 def tags_from_query(tagging: str | None) -> dict[str, str]:
     """PutObject's `x-amz-tagging` header is a URL-encoded query string."""
-    return dict(parse_qsl(tagging or "", keep_blank_values=True))
+    return tagging_rules.validate(parse_qsl(tagging or "", keep_blank_values=True))

@@ -7,24 +7,37 @@ the start-up sweep removes, never a row without its bytes.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, select
 
 from sagelab.gateway.http import BodyReader
-from sagelab.services.s3 import buckets
-from sagelab.services.s3.errors import NoSuchKey, NoSuchVersion
-from sagelab.store.tables import objects
+from sagelab.services.s3 import buckets, versions
+from sagelab.services.s3.errors import (
+    DeleteMarkerHere,
+    EntityTooLarge,
+    KeyTooLong,
+    NoSuchKey,
+    NoSuchVersion,
+)
+from sagelab.services.s3.versions import NULL_VERSION, Deleted
+from sagelab.store.tables import objects, s3_parts
 
 if TYPE_CHECKING:
     from sagelab.store.blobs import BlobStore
     from sagelab.store.metadata import MetadataStore
 
-# Objects written while versioning was never enabled all carry this version id.
-NULL_VERSION = "null"
+__all__ = ["NULL_VERSION", "Deleted"]
+
+MAX_KEY_BYTES = 1024
+MAX_PUT_SIZE = 5 << 30
+
+# (bucket, account, expected bucket owner): where a request writes.
+Target = tuple[str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,20 @@ class ObjectSpec:
     storage_class: str = "STANDARD"
     tags: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def checksum_type(self) -> str:
+        """Multipart composite checksums read `<b64>-<parts>`; every other is of the whole."""
+        composite = any("-" in value for value in self.checksums.values())
+        return "COMPOSITE" if composite else "FULL_OBJECT"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stretch of a multipart object's bytes, in its own blob."""
+
+    blob_id: str
+    size: int
+
 
 @dataclass(frozen=True)
 class StoredObject:
@@ -49,6 +76,12 @@ class StoredObject:
     etag: str
     last_modified: float
     spec: ObjectSpec
+    parts: tuple[Part, ...] = ()
+    delete_marker: bool = False
+
+    @property
+    def blob_ids(self) -> list[str]:
+        return [self.blob_id] if self.blob_id else [p.blob_id for p in self.parts]
 
 
 @dataclass(frozen=True)
@@ -60,7 +93,18 @@ class Upload:
     digests: Callable[[], dict[str, str]] = dict
 
 
-def _from_row(row: Any) -> StoredObject:
+def check_key(key: str) -> None:
+    size = len(key.encode("utf-8"))
+    if size > MAX_KEY_BYTES:
+        raise KeyTooLong(size)
+
+
+def check_size(content_length: int | None, maximum: int = MAX_PUT_SIZE) -> None:
+    if content_length is not None and content_length > maximum:
+        raise EntityTooLarge(content_length, maximum)
+
+
+def from_row(row: Any) -> StoredObject:
     spec = ObjectSpec(
         content_type=row.content_type or "binary/octet-stream",
         headers=dict(row.headers or {}),
@@ -69,6 +113,7 @@ def _from_row(row: Any) -> StoredObject:
         storage_class=row.storage_class,
         tags=dict(row.tags or {}),
     )
+    parts = tuple(Part(p["blob_id"], p["size"]) for p in row.parts or ())
     return StoredObject(
         row.bucket,
         row.key,
@@ -78,111 +123,156 @@ def _from_row(row: Any) -> StoredObject:
         row.etag,
         row.last_modified,
         spec,
+        parts,
+        bool(row.delete_marker),
     )
+
+
+def _values(obj: StoredObject) -> dict[str, Any]:
+    return {
+        "bucket": obj.bucket,
+        "key": obj.key,
+        "version_id": obj.version_id,
+        "delete_marker": False,
+        "blob_id": obj.blob_id,
+        "size": obj.size,
+        "etag": obj.etag,
+        "last_modified": obj.last_modified,
+        "content_type": obj.spec.content_type,
+        "headers": obj.spec.headers,
+        "user_metadata": obj.spec.user_metadata,
+        "checksums": obj.spec.checksums,
+        "storage_class": obj.spec.storage_class,
+        "tags": obj.spec.tags,
+        "parts": [{"blob_id": p.blob_id, "size": p.size} for p in obj.parts] or None,
+    }
 
 
 def put(
     meta: MetadataStore,
     blobs: BlobStore,
-    target: tuple[str, str, str | None],
+    target: Target,
     key: str,
     upload: Upload,
     spec: ObjectSpec,
 ) -> StoredObject:
-    """Store `upload` as `key`; `target` is (bucket, account, expected owner)."""
-    bucket, account, expected_owner = target
+    """Store `upload` as `key`."""
+    check_key(key)
     with meta.connect() as conn:
-        buckets.get(conn, bucket, account, expected_owner)
+        buckets.get(conn, *target)
     info = blobs.put(upload.body)
+    draft = StoredObject(
+        target[0],
+        key,
+        NULL_VERSION,
+        info.blob_id,
+        info.size,
+        f'"{info.md5_hex}"',
+        time.time(),
+        replace(spec, checksums=upload.digests()),
+    )
+    return commit(meta, blobs, target, draft, on_failure=[info.blob_id])
+
+
+def commit(
+    meta: MetadataStore,
+    blobs: BlobStore,
+    target: Target,
+    draft: StoredObject,
+    *,
+    on_failure: list[str],
+    also: Callable[[Connection], None] | None = None,
+) -> StoredObject:
+    """Make `draft` (its bytes already stored) the key's latest version, in one transaction
+    with `also`; `on_failure` names the blobs to delete if it does not commit."""
     try:
-        stored = StoredObject(
-            bucket,
-            key,
-            NULL_VERSION,
-            info.blob_id,
-            info.size,
-            f'"{info.md5_hex}"',
-            time.time(),
-            replace(spec, checksums=upload.digests()),
-        )
         with meta.begin() as conn:
-            buckets.get(conn, bucket, account, expected_owner)
-            replaced = _remove(conn, bucket, key)
-            _insert(conn, stored)
+            bucket = buckets.get(conn, *target)
+            if also is not None:
+                also(conn)
+            stored = replace(draft, version_id=versions.new_version_id(bucket.versioning))
+            freed = versions.add(conn, bucket.versioning, _values(stored))
     except BaseException:
-        blobs.delete(info.blob_id)
+        discard(blobs, on_failure)
         raise
-    _discard(blobs, replaced)
+    discard(blobs, freed)
     return stored
 
 
-def _insert(conn: Connection, obj: StoredObject) -> None:
-    conn.execute(
-        insert(objects).values(
-            bucket=obj.bucket,
-            key=obj.key,
-            version_id=obj.version_id,
-            is_latest=True,
-            delete_marker=False,
-            blob_id=obj.blob_id,
-            size=obj.size,
-            etag=obj.etag,
-            last_modified=obj.last_modified,
-            seq=time.time_ns(),
-            content_type=obj.spec.content_type,
-            headers=obj.spec.headers,
-            user_metadata=obj.spec.user_metadata,
-            checksums=obj.spec.checksums,
-            storage_class=obj.spec.storage_class,
-            tags=obj.spec.tags,
-        )
-    )
-
-
-def _remove(conn: Connection, bucket: str, key: str) -> list[str]:
-    """Delete the key's null-version row; the blob ids to delete once this commits."""
-    where = (objects.c.bucket == bucket, objects.c.key == key, objects.c.version_id == NULL_VERSION)
-    blob_ids = [b for b in conn.execute(select(objects.c.blob_id).where(*where)).scalars() if b]
-    conn.execute(delete(objects).where(*where))
-    return blob_ids
-
-
-def _discard(blobs: BlobStore, blob_ids: list[str]) -> None:
+def discard(blobs: BlobStore, blob_ids: list[str]) -> None:
     for blob_id in blob_ids:
         blobs.delete(blob_id)
 
 
-def head(conn: Connection, bucket: str, key: str, version_id: str | None = None) -> StoredObject:
+def find(conn: Connection, bucket: str, key: str, version_id: str | None = None) -> Any:
+    """The row of a version (the latest when `version_id` is None), delete markers included."""
     query = select(objects).where(objects.c.bucket == bucket, objects.c.key == key)
     if version_id is None:
-        query = query.where(objects.c.is_latest.is_(True))
+        query = query.where(objects.c.is_latest == True)  # noqa: E712 (an index column)
     else:
         query = query.where(objects.c.version_id == version_id)
-    row = conn.execute(query).first()
-    if row is None or row.delete_marker:
+    return conn.execute(query).first()
+
+
+def head(conn: Connection, bucket: str, key: str, version_id: str | None = None) -> StoredObject:
+    """A readable version; missing versions and delete markers answer as S3 does."""
+    row = find(conn, bucket, key, version_id)
+    if row is None:
         if version_id is not None:
             raise NoSuchVersion(key, version_id)
         raise NoSuchKey(key)
-    return _from_row(row)
+    if row.delete_marker:
+        raise DeleteMarkerHere(key, row.version_id, by_version=version_id is not None)
+    return from_row(row)
 
 
 def delete_object(
-    meta: MetadataStore, blobs: BlobStore, target: tuple[str, str, str | None], key: str
-) -> None:
-    """Idempotent: deleting a missing key succeeds, as in S3."""
-    bucket, account, expected_owner = target
+    meta: MetadataStore, blobs: BlobStore, target: Target, key: str, version_id: str | None
+) -> Deleted:
+    [deleted] = delete_objects(meta, blobs, target, [(key, version_id)])
+    return deleted
+
+
+def delete_objects(
+    meta: MetadataStore, blobs: BlobStore, target: Target, keys: list[tuple[str, str | None]]
+) -> list[Deleted]:
+    """Delete (key, version id) pairs in one transaction. Idempotent: deleting a missing key
+    succeeds, as in S3."""
+    done: list[Deleted] = []
+    freed: list[str] = []
     with meta.begin() as conn:
-        buckets.get(conn, bucket, account, expected_owner)
-        replaced = _remove(conn, bucket, key)
-    _discard(blobs, replaced)
+        bucket = buckets.get(conn, *target)
+        for key, version_id in keys:
+            deleted, blob_ids = versions.delete_key(
+                conn, bucket.versioning, target[0], key, version_id
+            )
+            done.append(deleted)
+            freed.extend(blob_ids)
+    discard(blobs, freed)
+    return done
 
 
 def read(blobs: BlobStore, obj: StoredObject, first: int, last: int) -> Iterator[bytes]:
-    """The bytes `first..last` (inclusive) of the object."""
-    if obj.blob_id is None or obj.size == 0:
+    """The bytes `first..last` (inclusive) of the object.
+
+    Every blob is opened now, so an overwrite or delete while the body streams cannot cut it.
+    """
+    if obj.size == 0:
         return iter(())
-    return iter(blobs.open(obj.blob_id, first, last + 1))
+    if obj.blob_id is not None:
+        return iter(blobs.open(obj.blob_id, first, last + 1))
+    streams = []
+    offset = 0
+    for part in obj.parts:
+        start, stop = max(first, offset), min(last + 1, offset + part.size)
+        if start < stop:
+            streams.append(blobs.open(part.blob_id, start - offset, stop - offset))
+        offset += part.size
+    return itertools.chain.from_iterable(streams)
 
 
 def live_blob_ids(conn: Connection) -> set[str]:
-    return {b for b in conn.execute(select(objects.c.blob_id)).scalars() if b}
+    rows = conn.execute(select(objects.c.blob_id, objects.c.parts))
+    live = {blob for row in rows for blob in versions.blob_ids(row)}
+    live.update(conn.execute(select(s3_parts.c.blob_id)).scalars())
+    return live

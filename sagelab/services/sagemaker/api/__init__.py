@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from sagelab.services.sagemaker.api.notebooks import NotebooksApi
 from sagelab.services.sagemaker.api.training import TrainingApi
 
 
-class SageMakerApi(TrainingApi):
+class SageMakerApi(TrainingApi, NotebooksApi):
     service_name = "sagemaker"

@@ -1,0 +1,1 @@
+"""Data formats the built-in algorithms read and write (reference/algorithms.md §1)."""

@@ -1,0 +1,1 @@
+"""Amazon CloudWatch metrics: PutMetricData, statistics over periods, ListMetrics."""

@@ -1,0 +1,438 @@
+"""S3 object operations: Put, Get, Head, Delete, DeleteObjects, Copy and object tagging.
+
+Parameters absent from a signature are refused with 501 by the gateway; `params.refuse`
+covers the ones accepted only for some values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sagelab.gateway.context import RequestContext
+from sagelab.gateway.http import BodyReader
+from sagelab.services.base import ServiceApi
+from sagelab.services.s3 import buckets, copy, objects, params, ranges
+from sagelab.services.s3 import tagging as object_tags
+from sagelab.services.s3.errors import InvalidRequest, MalformedXML, NotModified
+from sagelab.services.s3.object_headers import Overrides, describe, put_spec, tags_from_query
+from sagelab.services.s3.objects import StoredObject, Target
+from sagelab.services.s3.preconditions import Conditions, check
+
+_PARTIAL_CONTENT = 206
+_NOT_MODIFIED = 304
+MAX_DELETE_KEYS = 1000
+_SELF_COPY = (
+    "This copy request is illegal because it is trying to copy an object to itself without "
+    "changing the object's metadata, storage class, website redirect location or encryption "
+    "attributes."
+)
+
+
+def checksum_members(checksums: dict[str, str]) -> dict[str, str]:
+    return {f"Checksum{alg}": value for alg, value in checksums.items()}
+
+
+def _version_member(bucket: buckets.Bucket, version_id: str) -> dict[str, str]:
+    """S3 names versions only in buckets that have had versioning turned on."""
+    return {} if bucket.versioning is None else {"VersionId": version_id}
+
+
+def _target(ctx: RequestContext, bucket: str, expected_owner: str | None) -> Target:
+    return bucket, ctx.account_id, expected_owner
+
+
+class ObjectApi(ServiceApi):
+    def _bucket(self, ctx: RequestContext, bucket: str, expected_owner: str | None = None) -> Any:
+        with self.deps.meta.connect() as conn:
+            return buckets.get(conn, bucket, ctx.account_id, expected_owner)
+
+    def put_object(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        body: BodyReader | bytes | None = None,
+        acl: str | None = None,
+        cache_control: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        # Accepted for the gateway, which checks them while the body streams in.
+        content_length: int | None = None,
+        content_md5: str | None = None,
+        content_type: str | None = None,
+        checksum_algorithm: str | None = None,
+        checksum_crc32: str | None = None,
+        checksum_crc32_c: str | None = None,
+        checksum_crc64_nvme: str | None = None,
+        checksum_sha1: str | None = None,
+        checksum_sha256: str | None = None,
+        expires: datetime | None = None,
+        metadata: dict[str, str] | None = None,
+        storage_class: str | None = None,
+        website_redirect_location: str | None = None,
+        tagging: str | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        params.acl(acl)
+        objects.check_size(content_length)
+        spec = put_spec(
+            content_type=content_type,
+            headers={
+                "CacheControl": cache_control,
+                "ContentDisposition": content_disposition,
+                "ContentEncoding": content_encoding,
+                "ContentLanguage": content_language,
+                "Expires": expires,
+                "WebsiteRedirectLocation": website_redirect_location,
+            },
+            user_metadata=metadata,
+            storage_class=storage_class,
+            tags=tags_from_query(tagging),
+        )
+        target = _target(ctx, bucket, expected_bucket_owner)
+        upload = params.upload(body)
+        stored = objects.put(self.deps.meta, self.deps.blobs, target, key, upload, spec)
+        out: dict[str, Any] = {"ETag": stored.etag, **checksum_members(stored.spec.checksums)}
+        if stored.spec.checksums:
+            out["ChecksumType"] = "FULL_OBJECT"
+        if stored.version_id != objects.NULL_VERSION:
+            out["VersionId"] = stored.version_id
+        return out
+
+    def get_object(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        if_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_none_match: str | None = None,
+        if_unmodified_since: datetime | None = None,
+        range: str | None = None,
+        response_cache_control: str | None = None,
+        response_content_disposition: str | None = None,
+        response_content_encoding: str | None = None,
+        response_content_language: str | None = None,
+        response_content_type: str | None = None,
+        response_expires: datetime | None = None,
+        version_id: str | None = None,
+        expected_bucket_owner: str | None = None,
+        checksum_mode: str | None = None,
+    ) -> dict[str, Any]:
+        conditions = Conditions(if_match, if_none_match, if_modified_since, if_unmodified_since)
+        try:
+            obj, out, (first, last) = self._view(
+                ctx,
+                (bucket, key, version_id, expected_bucket_owner),
+                conditions,
+                range,
+                Overrides(
+                    response_cache_control,
+                    response_content_disposition,
+                    response_content_encoding,
+                    response_content_language,
+                    response_content_type,
+                    response_expires,
+                    checksum_mode == "ENABLED",
+                ),
+            )
+        except _Unmodified as unmodified:
+            # A 304 carries the validators and no body (an error document would be one).
+            return {
+                "StatusCode": _NOT_MODIFIED,
+                "ETag": unmodified.obj.etag,
+                "LastModified": datetime.fromtimestamp(unmodified.obj.last_modified, UTC),
+            }
+        out["Body"] = objects.read(self.deps.blobs, obj, first, last)
+        return out
+
+    def head_object(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        if_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_none_match: str | None = None,
+        if_unmodified_since: datetime | None = None,
+        range: str | None = None,
+        response_cache_control: str | None = None,
+        response_content_disposition: str | None = None,
+        response_content_encoding: str | None = None,
+        response_content_language: str | None = None,
+        response_content_type: str | None = None,
+        response_expires: datetime | None = None,
+        version_id: str | None = None,
+        expected_bucket_owner: str | None = None,
+        checksum_mode: str | None = None,
+    ) -> dict[str, Any]:
+        conditions = Conditions(if_match, if_none_match, if_modified_since, if_unmodified_since)
+        try:
+            _, out, _ = self._view(
+                ctx,
+                (bucket, key, version_id, expected_bucket_owner),
+                conditions,
+                range,
+                Overrides(
+                    response_cache_control,
+                    response_content_disposition,
+                    response_content_encoding,
+                    response_content_language,
+                    response_content_type,
+                    response_expires,
+                    checksum_mode == "ENABLED",
+                ),
+            )
+        except _Unmodified as unmodified:
+            raise NotModified() from unmodified
+        return out
+
+    def _view(
+        self,
+        ctx: RequestContext,
+        where: tuple[str, str, str | None, str | None],
+        conditions: Conditions,
+        range_header: str | None,
+        overrides: Overrides,
+    ) -> tuple[StoredObject, dict[str, Any], tuple[int, int]]:
+        """What GetObject and HeadObject share: the object, its output members, the span."""
+        bucket, key, version_id, expected_owner = where
+        with self.deps.meta.connect() as conn:
+            found = buckets.get(conn, bucket, ctx.account_id, expected_owner)
+            obj = objects.head(conn, bucket, key, version_id)
+        try:
+            check(conditions, obj.etag, obj.last_modified)
+        except NotModified as exc:
+            raise _Unmodified(obj) from exc
+        span = ranges.resolve(range_header, obj.size)
+        out = describe(obj, overrides, whole=span is None) | _version_member(found, obj.version_id)
+        if span is None:
+            return obj, out, (0, obj.size - 1)
+        first, last = span
+        out["ContentLength"] = last - first + 1
+        out["ContentRange"] = ranges.content_range(first, last, obj.size)
+        # Not a member of botocore's output shape: a model patch gives it location statusCode.
+        out["StatusCode"] = _PARTIAL_CONTENT
+        return obj, out, span
+
+    def delete_object(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        target = _target(ctx, bucket, expected_bucket_owner)
+        deleted = objects.delete_object(self.deps.meta, self.deps.blobs, target, key, version_id)
+        return _deleted_members(deleted)
+
+    def delete_objects(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        delete: dict[str, Any],
+        expected_bucket_owner: str | None = None,
+        checksum_algorithm: str | None = None,
+    ) -> dict[str, Any]:
+        wanted = delete.get("Objects", [])
+        if not wanted or len(wanted) > MAX_DELETE_KEYS:
+            raise MalformedXML()
+        target = _target(ctx, bucket, expected_bucket_owner)
+        keys = [(item["Key"], item.get("VersionId")) for item in wanted]
+        results = objects.delete_objects(self.deps.meta, self.deps.blobs, target, keys)
+        done = [
+            _deleted_entry(*where, deleted) for where, deleted in zip(keys, results, strict=True)
+        ]
+        return {"Deleted": None if delete.get("Quiet") else done}
+
+    def copy_object(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        copy_source: str,
+        acl: str | None = None,
+        cache_control: str | None = None,
+        checksum_algorithm: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        content_type: str | None = None,
+        copy_source_if_match: str | None = None,
+        copy_source_if_modified_since: datetime | None = None,
+        copy_source_if_none_match: str | None = None,
+        copy_source_if_unmodified_since: datetime | None = None,
+        expires: datetime | None = None,
+        metadata: dict[str, str] | None = None,
+        metadata_directive: str | None = None,
+        tagging_directive: str | None = None,
+        storage_class: str | None = None,
+        website_redirect_location: str | None = None,
+        tagging: str | None = None,
+        expected_bucket_owner: str | None = None,
+        expected_source_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        params.acl(acl)
+        objects.check_key(key)
+        source = copy.parse_source(copy_source)
+        src = copy.open_source(
+            self.deps.meta,
+            ctx.account_id,
+            source,
+            Conditions(
+                copy_source_if_match,
+                copy_source_if_none_match,
+                copy_source_if_modified_since,
+                copy_source_if_unmodified_since,
+            ),
+        )
+        replaced = put_spec(
+            content_type=content_type,
+            headers={
+                "CacheControl": cache_control,
+                "ContentDisposition": content_disposition,
+                "ContentEncoding": content_encoding,
+                "ContentLanguage": content_language,
+                "Expires": expires,
+                "WebsiteRedirectLocation": website_redirect_location,
+            },
+            user_metadata=metadata,
+            storage_class=storage_class,
+            tags=tags_from_query(tagging),
+        )
+        spec = replace(
+            replaced if metadata_directive == "REPLACE" else src.spec,
+            storage_class=replaced.storage_class,
+            tags=replaced.tags if tagging_directive == "REPLACE" else src.spec.tags,
+        )
+        same_place = (bucket, key) == (source.bucket, source.key)
+        if same_place and metadata_directive != "REPLACE" and storage_class is None:
+            raise InvalidRequest(message=_SELF_COPY)
+        return self._copy(ctx, (bucket, expected_bucket_owner), key, src, spec, checksum_algorithm)
+
+    def _copy(
+        self,
+        ctx: RequestContext,
+        where: tuple[str, str | None],
+        key: str,
+        src: StoredObject,
+        spec: objects.ObjectSpec,
+        checksum_algorithm: str | None,
+    ) -> dict[str, Any]:
+        target = _target(ctx, *where)
+        self._bucket(ctx, where[0], where[1])
+        algorithms = [checksum_algorithm] if checksum_algorithm else sorted(src.spec.checksums)
+        info, digests = copy.copy_bytes(self.deps.blobs, src, (0, src.size - 1), algorithms)
+        draft = StoredObject(
+            target[0],
+            key,
+            objects.NULL_VERSION,
+            info.blob_id,
+            info.size,
+            f'"{info.md5_hex}"',
+            datetime.now(UTC).timestamp(),
+            replace(spec, checksums=digests),
+        )
+        stored = objects.commit(
+            self.deps.meta, self.deps.blobs, target, draft, on_failure=[info.blob_id]
+        )
+        result = {
+            "ETag": stored.etag,
+            "LastModified": datetime.fromtimestamp(stored.last_modified, UTC),
+            **checksum_members(digests),
+        }
+        out: dict[str, Any] = {"CopyObjectResult": result}
+        if src.version_id != objects.NULL_VERSION:
+            out["CopySourceVersionId"] = src.version_id
+        if stored.version_id != objects.NULL_VERSION:
+            out["VersionId"] = stored.version_id
+        return out
+
+    def put_object_tagging(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        tagging: dict[str, Any],
+        version_id: str | None = None,
+        content_md5: str | None = None,
+        checksum_algorithm: str | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        tags = object_tags.from_tag_set(tagging.get("TagSet", []))
+        return self._set_tags(ctx, (bucket, key, version_id, expected_bucket_owner), tags)
+
+    def delete_object_tagging(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        return self._set_tags(ctx, (bucket, key, version_id, expected_bucket_owner), {})
+
+    def _set_tags(
+        self,
+        ctx: RequestContext,
+        where: tuple[str, str, str | None, str | None],
+        tags: dict[str, str],
+    ) -> dict[str, Any]:
+        bucket, key, version_id, expected_owner = where
+        with self.deps.meta.begin() as conn:
+            found = buckets.get(conn, bucket, ctx.account_id, expected_owner)
+            version = object_tags.replace_tags(conn, bucket, key, version_id, tags)
+        return _version_member(found, version)
+
+    def get_object_tagging(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        with self.deps.meta.connect() as conn:
+            found = buckets.get(conn, bucket, ctx.account_id, expected_bucket_owner)
+            obj = objects.head(conn, bucket, key, version_id)
+        out = {"TagSet": object_tags.to_tag_set(obj.spec.tags)}
+        return out | _version_member(found, obj.version_id)
+
+
+class _Unmodified(Exception):
+    """The conditions call for a 304; GET answers it as a result, HEAD as an error."""
+
+    def __init__(self, obj: StoredObject) -> None:
+        super().__init__("not modified")
+        self.obj = obj
+
+
+def _deleted_members(deleted: objects.Deleted) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if deleted.version_id is not None:
+        out["VersionId"] = deleted.version_id
+    if deleted.delete_marker:
+        out["DeleteMarker"] = True
+    return out
+
+
+def _deleted_entry(key: str, version_id: str | None, deleted: objects.Deleted) -> dict[str, Any]:
+    """A DeleteObjects result names the version asked for, and a marker created or removed."""
+    entry: dict[str, Any] = {"Key": key, "VersionId": version_id}
+    if deleted.delete_marker:
+        entry["DeleteMarker"] = True
+        entry["DeleteMarkerVersionId"] = deleted.version_id
+    return entry

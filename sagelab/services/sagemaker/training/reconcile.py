@@ -1,0 +1,209 @@
+"""The reconciler step for training jobs: launch new jobs, follow their hosts' phases, copy
+their output, enforce stops and MaxRuntimeInSeconds, and settle them when their processes end.
+
+A restarted server finds the same rows: processes the runner adopted are followed on, ones
+that ended while it was down are settled from their status files and exit codes, and ones
+that vanished fail with a reason; no job stays InProgress without a process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sagelab.container import layout
+from sagelab.container.artifacts import model_uri
+from sagelab.container.layout import JobDir
+from sagelab.gateway.errors import ServiceError
+from sagelab.runner.base import ProcessState, ProcessStatus
+from sagelab.services.base import Deps
+from sagelab.services.sagemaker import images
+from sagelab.services.sagemaker.training import KIND, hosts, jobs, launch, output, status, workdir
+from sagelab.services.sagemaker.training.jobs import ActiveJob
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE = 10.0  # SIGTERM, then SIGKILL: the agent needs a moment to upload the model
+_ORDER = ("Starting", layout.DOWNLOADING, layout.TRAINING, layout.UPLOADING)
+
+
+def _model_artifacts(doc: dict[str, Any]) -> dict[str, str]:
+    output_path = doc["OutputDataConfig"]["S3OutputPath"]
+    return {"S3ModelArtifacts": model_uri(output_path, doc["TrainingJobName"])}
+
+
+def _latest(report: dict[str, Any] | None) -> str | None:
+    return report["phases"][-1][0] if report and report["phases"] else None
+
+
+def _progress(report: dict[str, Any] | None) -> int:
+    phase = _latest(report)
+    if phase is None:
+        return 0
+    return _ORDER.index(phase) if phase in _ORDER else len(_ORDER)
+
+
+def _follow_phases(doc: dict[str, Any], reports: dict[str, Any]) -> bool:
+    """Replay the slowest host's phases the document has not shown yet."""
+    if doc["TrainingJobStatus"] != status.IN_PROGRESS:
+        return False
+    slowest = min(reports.values(), key=_progress)
+    changed = False
+    for phase, at in (slowest or {}).get("phases", []):
+        if phase in _ORDER and _ORDER.index(phase) > _ORDER.index(doc["SecondaryStatus"]):
+            changed |= status.advance(doc, phase, at)
+    return changed
+
+
+def _failure(reports: dict[str, Any], polls: dict[str, ProcessStatus]) -> str:
+    for report in reports.values():
+        if report and report.get("failure"):
+            return str(report["failure"])
+    for host, poll in polls.items():
+        if poll.state is ProcessState.LOST:
+            return (
+                f"InternalServerError: The training process of {host} was lost (sagelab "
+                "stopped while it ran and could not find it again). Please retry the job."
+            )
+        if poll.exit_code not in (0, None) or _latest(reports.get(host)) != layout.COMPLETED:
+            return (
+                f"AlgorithmError: The training process of {host} ended with exit code "
+                f"{poll.exit_code} before completing."
+            )
+    return "InternalServerError: The training job ended without completing."
+
+
+class TrainingReconciler:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.copier = output.OutputCopier(deps.meta, deps.runner)
+        self._signalled: set[str] = set()
+
+    def __call__(self) -> None:
+        with self.deps.meta.connect() as conn:
+            active = jobs.active(conn, KIND)
+        for job in active:
+            try:
+                self._walk(job)
+            except Exception:  # one broken job must not hold up the others
+                log.exception("training job %s: reconcile failed", job.name)
+
+    def _job_dir(self, job: ActiveJob) -> JobDir:
+        return workdir.job_dir(self.deps.settings.data_dir, job.scope.region, job.name)
+
+    def _save(self, job: ActiveJob, doc: dict[str, Any]) -> None:
+        with self.deps.meta.begin() as conn:
+            jobs.save(conn, job.scope, doc)
+
+    def _walk(self, job: ActiveJob) -> None:
+        with self.deps.meta.connect() as conn:
+            found = hosts.of_job(conn, job.scope, job.name)
+        if not found:
+            self._launch(job)
+            return
+        doc, job_dir = job.doc, self._job_dir(job)
+        polls = {h.host: self.deps.runner.poll(h.process) for h in found}
+        ended = all(p.state is not ProcessState.RUNNING for p in polls.values())
+        changed = False
+        for host in found:
+            changed |= self.copier.copy(job.scope, doc, host, final=ended)
+        reports = {h.host: layout.read_json(job_dir.status(h.host)) for h in found}
+        changed |= _follow_phases(doc, reports)
+        if ended:
+            self._signalled.difference_update(h.process for h in found)
+            self._settle(job, doc, reports, polls)
+            changed = True
+        else:
+            changed |= self._enforce(job, doc, found, reports)
+            self._refresh_credentials(job, job_dir)
+        if changed:
+            self._save(job, doc)
+
+    def _launch(self, job: ActiveJob) -> None:
+        doc, now = job.doc, time.time()
+        if job.stop is not None:
+            status.finish(doc, status.STOPPED, status.STOPPED, now)
+            self._save(job, doc)
+            return
+        image = images.parse(doc["AlgorithmSpecification"]["TrainingImage"])
+        algorithm = image.algorithm if image else None
+        job_dir = self._job_dir(job)
+        try:
+            workdir.prepare(job_dir, doc, str(algorithm), job.scope.region)
+            launch.write_credentials(self.deps.meta, job_dir, job.scope.account_id, doc["RoleArn"])
+        except ServiceError as err:  # the role went away between Create and launch
+            status.finish(doc, status.FAILED, status.FAILED, now, f"ClientError: {err.message}")
+            self._save(job, doc)
+            return
+        specs = launch.specs(
+            self.deps.settings, job_dir, doc, job.scope.account_id, job.scope.region
+        )
+        rows = [
+            hosts.Host(h, spec.name, output.stream_name(job.name, h, now), 0)
+            for h, spec in zip(workdir.hosts(doc), specs, strict=True)
+        ]
+        # Rows first: a crash before the processes start leaves them LOST, so the job fails.
+        with self.deps.meta.begin() as conn:
+            hosts.add(conn, job.scope, job.name, rows)
+        for spec in specs:
+            self.deps.runner.start(spec)
+        doc["TrainingStartTime"] = now
+        status.advance(doc, "Starting", now, status.PREPARING)
+        self._save(job, doc)
+
+    def _stop_hosts(self, found: list[hosts.Host]) -> None:
+        for host in found:
+            if host.process not in self._signalled:
+                self._signalled.add(host.process)
+                self.deps.runner.stop(host.process, STOP_GRACE)
+
+    def _enforce(
+        self,
+        job: ActiveJob,
+        doc: dict[str, Any],
+        found: list[hosts.Host],
+        reports: dict[str, Any],
+    ) -> bool:
+        """Stop requests, MaxRuntimeInSeconds, and a failed host ending its peers."""
+        stop = job.stop
+        limit = doc["StoppingCondition"]["MaxRuntimeInSeconds"]
+        if stop is None and time.time() - doc["TrainingStartTime"] > limit:
+            stop = jobs.STOP_MAX_RUNTIME
+            with self.deps.meta.begin() as conn:
+                jobs.stop_for_max_runtime(conn, job.scope, job.name)
+        if stop is not None or any(_latest(r) == layout.FAILED for r in reports.values()):
+            self._stop_hosts(found)
+        if stop is not None and doc["TrainingJobStatus"] == status.IN_PROGRESS:
+            status.stopping(doc, time.time())
+            return True
+        return False
+
+    def _settle(
+        self,
+        job: ActiveJob,
+        doc: dict[str, Any],
+        reports: dict[str, Any],
+        polls: dict[str, ProcessStatus],
+    ) -> None:
+        now = time.time()
+        completed = all(
+            _latest(reports[h]) == layout.COMPLETED and polls[h].exit_code == 0 for h in polls
+        )
+        if job.stop is not None:
+            secondary = (
+                status.MAX_RUNTIME_EXCEEDED if job.stop == jobs.STOP_MAX_RUNTIME else status.STOPPED
+            )
+            doc["ModelArtifacts"] = _model_artifacts(doc)
+            status.finish(doc, status.STOPPED, secondary, now)
+        elif completed:
+            doc["ModelArtifacts"] = _model_artifacts(doc)
+            status.finish(doc, status.COMPLETED, status.COMPLETED, now)
+        else:
+            status.finish(doc, status.FAILED, status.FAILED, now, _failure(reports, polls))
+
+    def _refresh_credentials(self, job: ActiveJob, job_dir: JobDir) -> None:
+        if launch.credentials_expire_soon(job_dir, time.time()):
+            launch.write_credentials(
+                self.deps.meta, job_dir, job.scope.account_id, job.doc["RoleArn"]
+            )
