@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "linear-learner": "sagelab.algorithms.linear_learner",
+    "xgboost": "sagelab.algorithms.xgboost_builtin",
+    "kmeans": "sagelab.algorithms.kmeans",
+    "knn": "sagelab.algorithms.knn",
+    "factorization-machines": "sagelab.algorithms.factorization_machines",
+    "randomcutforest": "sagelab.algorithms.random_cut_forest",
 }
 
 

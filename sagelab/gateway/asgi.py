@@ -22,23 +22,28 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+# The worker thread pulls body bytes from the event loop in batches of about this size:
+# servers deliver bodies in small messages, and one thread hop per message starves uploads.
+PULL_BATCH = 1 << 20
+
+
 def request_from_scope(scope: Scope, receive: Receive) -> HttpRequest:
     more = True
 
-    def body_done() -> bool:
-        return not more
-
-    async def next_chunk() -> bytes:
+    async def next_batch() -> bytes:
         nonlocal more
-        while more:
+        parts: list[bytes] = []
+        size = 0
+        while more and size < PULL_BATCH:
             message = await receive()
             if message["type"] == "http.disconnect":
                 raise ClientDisconnected()
             more = bool(message.get("more_body", False))
             chunk: bytes = message.get("body", b"")
             if chunk:
-                return chunk
-        return b""
+                parts.append(chunk)
+                size += len(chunk)
+        return b"".join(parts)
 
     headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]]
     raw_path = scope.get("raw_path") or scope["path"].encode()
@@ -53,8 +58,7 @@ def request_from_scope(scope: Scope, receive: Receive) -> HttpRequest:
         client_host=client[0],
         scheme=scope.get("scheme", "http"),
         host=host,
-        body_reader=PullReader(lambda: anyio.from_thread.run(next_chunk)),
-        body_done=body_done,
+        body_reader=PullReader(lambda: anyio.from_thread.run(next_batch)),
     )
 
 
@@ -84,22 +88,6 @@ async def send_response(resp: HttpResponse, send: Send, *, head: bool = False) -
 def _has_body(req: HttpRequest) -> bool:
     length = req.header("content-length")
     return req.header("transfer-encoding") is not None or (length is not None and length != "0")
-
-
-DRAIN_LIMIT = 1 << 20
-
-
-async def _drain(receive: Receive, limit: int) -> bool:
-    """Discard up to `limit` more body bytes; True when the body ended within them."""
-    seen = 0
-    while seen <= limit:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnected()
-        seen += len(message.get("body", b""))
-        if not message.get("more_body", False):
-            return True
-    return False
 
 
 def gateway_app(handle: Handler) -> ASGIApp:

@@ -92,7 +92,8 @@ def _checked(algorithm: str, value: str) -> str:
 
 
 class ChecksumReader:
-    """Passes a body through, hashing it with `algorithms` (plus MD5) as it goes.
+    """Passes a body through, hashing it with `algorithms` as it goes (the blob store
+    computes the MD5 that makes the ETag: hashing it here too would cost a pass).
 
     At EOF each expected value is compared with the computed one: a plain string is known
     up front (a header), a callable is asked at EOF (an aws-chunked trailer that arrives
@@ -112,7 +113,6 @@ class ChecksumReader:
         for alg, value in self._expected.items():
             if isinstance(value, str):
                 _checked(alg, value)
-        self._md5 = hashlib.md5()
         self.size = 0
         self._verified = False
 
@@ -120,17 +120,12 @@ class ChecksumReader:
         data = self._inner.read(n)
         if data:
             self.size += len(data)
-            self._md5.update(data)
             for hasher in self._hashers.values():
                 hasher.update(data)
         elif n != 0 and not self._verified:
             self._verified = True
             self._verify()
         return data
-
-    @property
-    def md5_hex(self) -> str:
-        return self._md5.hexdigest()
 
     def digests(self) -> dict[str, str]:
         """Base64 digests so far, keyed by algorithm name (upper case)."""

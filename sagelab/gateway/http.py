@@ -77,8 +77,6 @@ class HttpRequest:
     scheme: str = "http"
     host: str = ""
     body_reader: BodyReader = field(default_factory=lambda: BytesReader(b""))
-    # Whether the transport has delivered the whole body (read or not by the pipeline).
-    body_done: Callable[[], bool] = lambda: True
     _body: bytes | None = None
 
     @property

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -32,7 +32,11 @@ class BlobInfo:
 
 
 class BlobStore(Protocol):
-    def put(self, reader: BodyReader) -> BlobInfo: ...
+    """`put(..., durable=False)` skips the flush to disk: for bytes that become visible only
+    later (multipart parts), when `sync` makes them durable before their row commits."""
+
+    def put(self, reader: BodyReader, *, durable: bool = True) -> BlobInfo: ...
+    def sync(self, blob_ids: Iterable[str]) -> None: ...
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> Iterator[bytes]: ...
     def size(self, blob_id: str) -> int: ...
     def delete(self, blob_id: str) -> None: ...
@@ -85,21 +89,38 @@ class FileBlobStore:
         self._tmp = root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
 
-    def put(self, reader: BodyReader) -> BlobInfo:
+    def put(self, reader: BodyReader, *, durable: bool = True) -> BlobInfo:
         blob_id = uuid.uuid4().hex
         tmp = self._tmp / blob_id
         try:
-            size, md5_hex = _write_synced(tmp, reader)
+            size, md5_hex = _write(tmp, reader, durable)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         final = self._path(blob_id)
         if not final.parent.is_dir():
             final.parent.mkdir(exist_ok=True)
-            _fsync_dir(self.root)  # the new shard's own entry must survive a crash too
+            if durable:
+                _fsync_dir(self.root)  # the new shard's own entry must survive a crash too
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        if durable:
+            _fsync_dir(final.parent)
         return BlobInfo(blob_id, size, md5_hex)
+
+    def sync(self, blob_ids: Iterable[str]) -> None:
+        shards = set()
+        for blob_id in blob_ids:
+            path = self._path(blob_id)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            shards.add(path.parent)
+        for shard in shards:
+            _fsync_dir(shard)
+        if shards:
+            _fsync_dir(self.root)  # a shard made by a deferred put
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         file = self._path(blob_id).open("rb")
@@ -141,7 +162,7 @@ class FileBlobStore:
         return self.root / blob_id[:2] / blob_id
 
 
-def _write_synced(path: Path, reader: BodyReader) -> tuple[int, str]:
+def _write(path: Path, reader: BodyReader, durable: bool) -> tuple[int, str]:
     md5 = hashlib.md5(usedforsecurity=False)
     size = 0
     with path.open("xb") as out:
@@ -150,7 +171,8 @@ def _write_synced(path: Path, reader: BodyReader) -> tuple[int, str]:
             md5.update(chunk)
             size += len(chunk)
         out.flush()
-        os.fsync(out.fileno())
+        if durable:
+            os.fsync(out.fileno())
     return size, md5.hexdigest()
 
 

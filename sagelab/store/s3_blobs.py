@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -59,7 +59,10 @@ class S3BlobStore:
         self.s3: Any = session.client("s3", endpoint_url=where.endpoint, config=config)
         self._base = f"{where.prefix}/" if where.prefix else ""
 
-    def put(self, reader: BodyReader) -> BlobInfo:
+    def sync(self, blob_ids: Iterable[str]) -> None:
+        """Nothing to do: a put returns only once the external store has the object."""
+
+    def put(self, reader: BodyReader, *, durable: bool = True) -> BlobInfo:
         blob_id = uuid.uuid4().hex
         md5 = hashlib.md5(usedforsecurity=False)
         first = _read_part(reader)

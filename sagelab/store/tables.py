@@ -453,3 +453,38 @@ Index(
     notebook_usage.c.name_key,
     notebook_usage.c.ended_at,
 )
+
+# ---- hosting ------------------------------------------------------------------------------
+# One row per model-server instance of an endpoint; `generation` counts endpoint configs
+# (UpdateEndpoint starts a new one), `routed` marks the generation InvokeEndpoint uses.
+hosting_instances = Table(
+    "hosting_instances",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("endpoint_key", String(64), primary_key=True),  # sm_resources.name_key
+    Column("generation", Integer, primary_key=True),
+    Column("variant", String(64), primary_key=True),
+    Column("slot", Integer, primary_key=True),  # 0..InstanceCount-1
+    Column("instance_id", String(32), nullable=False),
+    Column("process", String(512), nullable=False),
+    Column("state", String(16), nullable=False),  # starting | ready | failed
+    Column("port", Integer),
+    Column("routed", Boolean, nullable=False, default=False),
+    Column("log_offset", BigInteger, nullable=False, default=0),
+)
+
+# --- SageMaker transform jobs ------------------------------------------------------------------
+
+# The one child process of a transform job that has been launched, its log stream, and how far
+# its output has been copied to CloudWatch Logs: the reconciler's bookkeeping.
+transform_runs = Table(
+    "transform_runs",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("job_key", String(128), primary_key=True),  # sm_resources.name_key
+    Column("process", String(512), nullable=False),  # the runner's name for it
+    Column("log_stream", String(512), nullable=False),
+    Column("log_offset", BigInteger, nullable=False, default=0),
+)

@@ -36,3 +36,17 @@ def test_sagemaker_patterns_are_shown_anchored(server: SagelabServer) -> None:
             "satisfy constraint: Member must satisfy regular expression pattern: "
             "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
         )
+
+
+def test_bucket_location_is_the_root_element(server: SagelabServer) -> None:
+    # Patch: GetBucketLocationOutput's LocationConstraint is an XML payload of its own, as S3
+    # answers it (<LocationConstraint>eu-west-1</LocationConstraint>), which botocore's
+    # handler reads from the root element's text.
+    west = server.client("s3", region_name="eu-west-1")
+    west.create_bucket(
+        Bucket="patch-location", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    assert west.get_bucket_location(Bucket="patch-location")["LocationConstraint"] == "eu-west-1"
+    server.client("s3").create_bucket(Bucket="patch-location-east")
+    east = server.client("s3").get_bucket_location(Bucket="patch-location-east")
+    assert east["LocationConstraint"] is None

@@ -79,7 +79,6 @@ def test_boto3_https_upload_with_unsigned_trailer(algorithm: str | None) -> None
     _, info = authenticate(req, KEYS.get, style="s3", now=time.time(), body=None)
     reader = decoded_body(req, info)
     assert _drain(reader, 100_000) == data
-    assert reader.md5_hex == hashlib.md5(data).hexdigest()
     assert list(reader.digests()) == [algorithm or "CRC32"]
 
 
@@ -302,4 +301,4 @@ def test_fifty_megabytes_stream_through_in_bounded_memory() -> None:
         consumed += len(piece)
         assert meter.produced - consumed < 256 * 1024, "read ahead of the consumer"
     assert consumed == len(chunk) * count
-    assert reader.md5_hex == hashlib.md5(chunk * count).hexdigest()
+    assert reader.size == len(chunk) * count

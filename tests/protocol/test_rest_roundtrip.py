@@ -64,7 +64,12 @@ def _same_route(a: OperationModel, b: OperationModel) -> bool:
 
 
 # GetBucketNotification (deprecated) reads `<Event>` into both `Event` and `Events`.
-@pytest.mark.parametrize(("service", "name"), [c for c in CASES if c[1] != "GetBucketNotification"])
+# GetBucketLocation is parsed by a botocore handler, not its parser (a model patch makes our
+# answer the root element that handler reads; tests/s3/test_s3cfg_subresources.py covers it).
+NOT_ROUND_TRIPPED = ("GetBucketNotification", "GetBucketLocation")
+
+
+@pytest.mark.parametrize(("service", "name"), [c for c in CASES if c[1] not in NOT_ROUND_TRIPPED])
 @FAST
 @given(data=st.data())
 def test_response_round_trip(service: str, name: str, data: st.DataObject) -> None:

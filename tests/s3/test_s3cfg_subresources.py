@@ -36,11 +36,6 @@ def test_location_of_a_us_east_1_bucket_is_empty(s3: Any, bucket: str) -> None:
     assert _code(exc)[:2] == ("NoSuchBucket", 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="S3 answers <LocationConstraint>region</LocationConstraint> as the root element; "
-    "the rest-xml codec writes <GetBucketLocationOutput> (needs a codec special case)",
-)
 def test_location_names_other_regions(client: Any) -> None:
     west = client("s3", region_name="eu-west-1")
     name = f"cfg-{uuid.uuid4().hex[:12]}"

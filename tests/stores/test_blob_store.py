@@ -13,6 +13,7 @@ import pytest
 
 from sagelab.gateway.http import BytesReader
 from sagelab.store.blobs import CHUNK, FileBlobStore, open_blobs
+from sagelab.store.s3_blobs import S3BlobStore
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = os.urandom(2 * CHUNK + 12345)
@@ -132,7 +133,23 @@ def test_only_blob_ids_name_files(blobs: FileBlobStore) -> None:
 def test_open_blobs_picks_the_backend_by_url(tmp_path: Path) -> None:
     store = open_blobs(f"file://{tmp_path / 'with space'}")
     assert isinstance(store, FileBlobStore) and store.root == tmp_path / "with space"
-    with pytest.raises(NotImplementedError, match="s3://"):
-        open_blobs("s3://bucket/prefix?endpoint=http://127.0.0.1:9000")
+    external = open_blobs("s3://bucket/prefix?endpoint=http://127.0.0.1:9000&region=us-east-1")
+    assert isinstance(external, S3BlobStore)
     with pytest.raises(ValueError, match="file://"):
         open_blobs("ftp://host/x")
+
+
+def test_deferred_blobs_are_flushed_by_sync(
+    blobs: FileBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real_fsync(fd))[1])
+    info = blobs.put(BytesReader(DATA), durable=False)
+    assert flushed == []
+    assert b"".join(blobs.open(info.blob_id)) == DATA
+    blobs.sync([info.blob_id])
+    assert len(flushed) == 3  # the file, its shard's entry, the root's (a shard may be new)
+    flushed.clear()
+    blobs.put(BytesReader(DATA))
+    assert len(flushed) >= 2

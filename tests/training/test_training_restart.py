@@ -63,7 +63,8 @@ def test_kill_9_mid_job_then_restart(fresh_server: SagelabServer) -> None:
         == "InProgress"
     )  # adopted: its process still runs
     sm.stop_training_job(TrainingJobName=long_job["TrainingJobName"])
-    deadline = time.monotonic() + 10
+    # Stop latency has its own test; here the adopted job only has to settle, even on a busy host.
+    deadline = time.monotonic() + 30
     while (
         status := sm.describe_training_job(TrainingJobName=long_job["TrainingJobName"])[
             "TrainingJobStatus"

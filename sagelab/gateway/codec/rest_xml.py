@@ -132,6 +132,13 @@ def _put_payload(response: HttpResponse, member: Shape, name: str, value: Any) -
         response.body = rest.event_stream(member, value, _event_xml, "text/xml")
     elif member.type_name == "structure":
         _put_xml(response, member, str(member.serialization.get("name", name)), value)
+    elif member.serialization.get("xmlNamespace"):
+        # A scalar payload that declares a namespace is an XML element of its own:
+        # S3's GetBucketLocation answers <LocationConstraint>region</LocationConstraint>.
+        root = ElementTree.Element(name, xmlns=member.serialization["xmlNamespace"]["uri"])
+        root.text = xml.xml_text(member, value)
+        response.set_header("Content-Type", "application/xml")
+        response.body = xml.xml_bytes(root)
     else:
         response.body = rest.raw_payload(value)
 

@@ -76,8 +76,8 @@ class BucketConfigApi(ServiceApi):
     ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
             found = buckets.get(conn, bucket, ctx.account_id, expected_bucket_owner)
-        # us-east-1 answers an empty constraint, as it did before regions had names.
-        return {"LocationConstraint": None if found.region == buckets.US_EAST_1 else found.region}
+        # us-east-1 answers an empty <LocationConstraint/>, as it did before regions had names.
+        return {"LocationConstraint": "" if found.region == buckets.US_EAST_1 else found.region}
 
     def put_bucket_versioning(
         self,

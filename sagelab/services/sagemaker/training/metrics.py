@@ -66,6 +66,14 @@ def _knn() -> list[tuple[str, str]]:
     ]
 
 
+def _factorization_machines() -> list[tuple[str, str]]:
+    losses = ("rmse", "binary_classification_cross_entropy")
+    scores = ("binary_classification_accuracy", "binary_f_beta")
+    return [(f"test:{m}", _QUALITY + rf"test {m} <loss>=(\S+)") for m in losses] + [
+        (f"test:{m}", _QUALITY + rf"test {m} <score>=(\S+)") for m in scores
+    ]
+
+
 _XGBOOST_METRICS = [
     "accuracy",
     "auc",
@@ -88,6 +96,19 @@ _XGBOOST_METRICS = [
     "recall",
     "rmse",
     "rmsle",
+    # the rest of reference/algorithms.md §3.4's list
+    "aft-nloglik",
+    "cox-nloglik",
+    "gamma-deviance",
+    "gamma-nloglik",
+    "interval-regression-accuracy",
+    "mphe",
+    "poisson-nloglik",
+    "tweedie-nloglik",
+    "precision_macro",
+    "precision_micro",
+    "recall_macro",
+    "recall_micro",
 ]
 
 
@@ -103,6 +124,8 @@ BUILT_IN: dict[str, list[tuple[str, str]]] = {
     "linear-learner": _linear_learner(),
     "kmeans": _kmeans(),
     "knn": _knn(),
+    "factorization-machines": _factorization_machines(),
+    "randomcutforest": [("test:f1", _QUALITY + r"test f1 <score>=(\S+)")],
     "xgboost": _xgboost(),
 }
 

@@ -19,6 +19,7 @@ from sagelab.gateway.errors import ServiceError
 from sagelab.runner.base import ProcessState, ProcessStatus
 from sagelab.services.base import Deps
 from sagelab.services.sagemaker import images
+from sagelab.services.sagemaker.jobs import credentials
 from sagelab.services.sagemaker.training import KIND, hosts, jobs, launch, output, status, workdir
 from sagelab.services.sagemaker.training.jobs import ActiveJob
 
@@ -131,7 +132,9 @@ class TrainingReconciler:
         job_dir = self._job_dir(job)
         try:
             workdir.prepare(job_dir, doc, str(algorithm), job.scope.region)
-            launch.write_credentials(self.deps.meta, job_dir, job.scope.account_id, doc["RoleArn"])
+            credentials.write_credentials(
+                self.deps.meta, job_dir, job.scope.account_id, doc["RoleArn"]
+            )
         except ServiceError as err:  # the role went away between Create and launch
             status.finish(doc, status.FAILED, status.FAILED, now, f"ClientError: {err.message}")
             self._save(job, doc)
@@ -203,7 +206,7 @@ class TrainingReconciler:
             status.finish(doc, status.FAILED, status.FAILED, now, _failure(reports, polls))
 
     def _refresh_credentials(self, job: ActiveJob, job_dir: JobDir) -> None:
-        if launch.credentials_expire_soon(job_dir, time.time()):
-            launch.write_credentials(
+        if credentials.credentials_expire_soon(job_dir, time.time()):
+            credentials.write_credentials(
                 self.deps.meta, job_dir, job.scope.account_id, job.doc["RoleArn"]
             )

@@ -1,0 +1,108 @@
+"""Endpoint configs: production variants (each a model on some instances, with a traffic
+weight) and data capture. A serverless variant runs as one instance."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sagelab import arns
+from sagelab.services.sagemaker import resources
+from sagelab.services.sagemaker.errors import SageMakerValidation
+from sagelab.services.sagemaker.hosting import CONFIG, MODEL, models, records, scope
+from sagelab.services.sagemaker.training.validation import refuse_unbuilt
+
+_UNBUILT_VARIANT = (
+    "AcceleratorType",
+    "CoreDumpConfig",
+    "ManagedInstanceScaling",
+    "RoutingConfig",
+    "InferenceAmiVersion",
+)
+_CAPTURE_MODES = ("Input", "Output")
+
+
+def arn(account: str, region: str, name: str) -> str:
+    return arns.sagemaker(region, account, CONFIG, name)
+
+
+def instance_count(variant: dict[str, Any]) -> int:
+    return 1 if variant.get("ServerlessConfig") else int(variant.get("InitialInstanceCount", 1))
+
+
+def _variant(
+    conn: Connection, variant: dict[str, Any], account: str, region: str
+) -> dict[str, Any]:
+    refuse_unbuilt(variant, _UNBUILT_VARIANT, "ProductionVariant")
+    name = variant["ModelName"]
+    if models.find_model(conn, scope(MODEL, account, region), name) is None:
+        raise records.not_found(
+            scope(MODEL, account, region), name, models.arn(account, region, name)
+        )
+    if not variant.get("ServerlessConfig") and not variant.get("InstanceType"):
+        raise SageMakerValidation(
+            message=f"InstanceType must be specified for production variant "
+            f"{variant['VariantName']} unless it has a ServerlessConfig."
+        )
+    return {"InitialVariantWeight": 1.0, **variant}
+
+
+def _check_capture(capture: dict[str, Any] | None) -> None:
+    if not capture:
+        return
+    modes = [o["CaptureMode"] for o in capture.get("CaptureOptions", [])]
+    if not modes or any(m not in _CAPTURE_MODES for m in modes):
+        raise SageMakerValidation(
+            message="DataCaptureConfig.CaptureOptions must name Input and/or Output."
+        )
+    if not capture.get("DestinationS3Uri", "").startswith("s3://"):
+        raise SageMakerValidation(message="DataCaptureConfig.DestinationS3Uri must be an S3 URI.")
+
+
+def new_document(
+    conn: Connection, request: dict[str, Any], account: str, region: str
+) -> dict[str, Any]:
+    names = [v["VariantName"] for v in request["ProductionVariants"]]
+    if len(set(n.lower() for n in names)) != len(names):
+        raise SageMakerValidation(
+            message="The VariantName of each production variant must be unique."
+        )
+    refuse_unbuilt(
+        request, ("ShadowProductionVariants", "AsyncInferenceConfig"), "CreateEndpointConfig"
+    )
+    _check_capture(request.get("DataCaptureConfig"))
+    name = request["EndpointConfigName"]
+    doc: dict[str, Any] = {
+        "EndpointConfigName": name,
+        "EndpointConfigArn": arn(account, region, name),
+        "ProductionVariants": [
+            _variant(conn, v, account, region) for v in request["ProductionVariants"]
+        ],
+        "CreationTime": time.time(),
+    }
+    doc.update({k: request[k] for k in ("DataCaptureConfig", "KmsKeyId") if request.get(k)})
+    return doc
+
+
+def insert(
+    conn: Connection, doc: dict[str, Any], tags: list[dict[str, str]], *, account: str, region: str
+) -> None:
+    records.insert_new(
+        conn,
+        scope(CONFIG, account, region),
+        doc,
+        name=doc["EndpointConfigName"],
+        arn=doc["EndpointConfigArn"],
+        status=None,
+        tags=tags,
+    )
+
+
+def summary(config: resources.Resource) -> dict[str, Any]:
+    return {
+        "EndpointConfigName": config.name,
+        "EndpointConfigArn": config.arn,
+        "CreationTime": config.created_at,
+    }

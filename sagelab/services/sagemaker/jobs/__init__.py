@@ -1,0 +1,1 @@
+"""What every kind of SageMaker job (training, transform) shares."""
