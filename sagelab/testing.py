@@ -29,6 +29,14 @@ def free_port() -> int:
         return port
 
 
+def shared_data(name: str) -> Path:
+    """A file of the project's shared data set (`../shared/data` beside the checkout, or
+    `SAGELAB_SHARED_DATA`)."""
+    root = os.environ.get("SAGELAB_SHARED_DATA")
+    base = Path(root) if root else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return base / name
+
+
 def wait_http(
     url: str,
     timeout: float,

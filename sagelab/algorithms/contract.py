@@ -1,8 +1,11 @@
 """The algorithm's side of a training run: an `/opt/ml`-style tree in, model files and a
 failure message out (reference/contracts.md §1.1, §1.4).
 
-`run_training(algorithm, base_dir)` is the one entry point the platform calls in the job's
-child process (`python -m sagelab.algorithms <algorithm> <base_dir>` does the same).
+`run_training(algorithm, base_dir, shared_dir)` is the one entry point the platform calls in
+the job's child process (`python -m sagelab.algorithms <algorithm> <base_dir>` does the same,
+alone). `shared_dir` is a folder every host of the job reaches (all hosts are local
+processes): where data-parallel algorithms exchange parameters, as real hosts would over the
+network.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ class TrainingEnv:
     hyperparameters: dict[str, str]
     channels: dict[str, Channel]
     resource: dict[str, Any]
+    shared_dir: Path | None = None  # None: this host trains alone, whatever the hosts
     _passes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, base_dir: Path) -> TrainingEnv:
+    def load(cls, base_dir: Path, shared_dir: Path | None = None) -> TrainingEnv:
         config = base_dir / "input" / "config"
         raw_channels = _read_json(config / "inputdataconfig.json", {})
         channels = {
@@ -54,11 +58,15 @@ class TrainingEnv:
         if not all(isinstance(v, str) for v in hyperparameters.values()):
             raise UserError("hyperparameters.json must map names to strings")
         resource = _read_json(config / "resourceconfig.json", {"current_host": "algo-1"})
-        return cls(base_dir, hyperparameters, channels, resource)
+        return cls(base_dir, hyperparameters, channels, resource, shared_dir)
 
     @property
     def host(self) -> str:
         return str(self.resource.get("current_host", "algo-1"))
+
+    @property
+    def hosts(self) -> list[str]:
+        return [str(h) for h in self.resource.get("hosts", [self.host])]
 
     @property
     def data_dir(self) -> Path:
@@ -125,14 +133,14 @@ def _write_failure(base_dir: Path, text: str) -> None:
     path.write_text(text[:_FAILURE_LIMIT])
 
 
-def run_training(algorithm: str, base_dir: Path) -> int:
+def run_training(algorithm: str, base_dir: Path, shared_dir: Path | None = None) -> int:
     """Run `algorithm` on the tree at `base_dir`: 0 done, 1 user error, 2 internal error;
     on failure `output/failure` says why (the platform adds `ClientError: ` or
     `AlgorithmError: `)."""
     from sagelab.algorithms import registry
 
     try:
-        env = TrainingEnv.load(base_dir)
+        env = TrainingEnv.load(base_dir, shared_dir)
         env.model_dir.mkdir(parents=True, exist_ok=True)
         env.output_data_dir.mkdir(parents=True, exist_ok=True)
         registry.get(algorithm).train(env)

@@ -7,6 +7,7 @@
 <job dir>/algo-<n>.status        the host's phase, rewritten atomically by the child
 <job dir>/algo-<n>.log           the host's stdout and stderr
 <job dir>/algo-<n>.cache/        Pipe-mode channel data, streamed into FIFOs each epoch
+<job dir>/shared/                where the hosts of a data-parallel algorithm meet
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class JobDir:
 
     def cache(self, host: str) -> Path:
         return self.root / f"{host}.cache"
+
+    @property
+    def shared(self) -> Path:
+        return self.root / "shared"
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -103,7 +103,8 @@ class Agent:
     def _train(self) -> int:
         from sagelab.algorithms.contract import run_training
 
-        return run_training(self.spec["algorithm"], self.base)
+        self.job.shared.mkdir(exist_ok=True)
+        return run_training(self.spec["algorithm"], self.base, self.job.shared)
 
     def _failure_text(self, code: int) -> str:
         failure = self.base / "output" / "failure"

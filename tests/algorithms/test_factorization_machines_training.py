@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import csv_bytes, make_job
+from algo_kit import csv_bytes, make_job
 from scipy.optimize import minimize
 
 from sagelab.algorithms import registry

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import csv_bytes, make_job, recordio_bytes
+from algo_kit import csv_bytes, make_job, recordio_bytes
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
@@ -21,9 +20,10 @@ from sagelab.algorithms.io import recordio_protobuf
 from sagelab.algorithms.io.recordio import read_records
 from sagelab.algorithms.kmeans import ndarray
 from sagelab.algorithms.kmeans.hyperparameters import resolve
+from sagelab.testing import shared_data
 
 KM = registry.get("kmeans")
-IRIS = Path("/work/shared/data/iris.csv")
+IRIS = shared_data("iris.csv")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import csv_bytes, make_job, recordio_bytes
+from algo_kit import csv_bytes, make_job, recordio_bytes
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor

@@ -13,7 +13,7 @@ import zipfile
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import csv_bytes, make_job, recordio_bytes, train
+from algo_kit import csv_bytes, make_job, recordio_bytes, train
 
 from sagelab.algorithms.io import recordio_protobuf
 from sagelab.algorithms.linear_learner.hyperparameters import SPEC, resolve

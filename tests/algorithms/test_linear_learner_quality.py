@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import csv_bytes, load_boston, recordio_bytes, train
+from algo_kit import csv_bytes, load_boston, recordio_bytes, train
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import csv_bytes, train
+from algo_kit import csv_bytes, train
 from sagemaker.base_deserializers import JSONDeserializer
 from sagemaker.base_serializers import CSVSerializer
 from sagemaker.deserializers import RecordDeserializer

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import csv_bytes, make_job, recordio_bytes
+from algo_kit import csv_bytes, make_job, recordio_bytes
 from sklearn.metrics import roc_auc_score
 
 from sagelab.algorithms import registry

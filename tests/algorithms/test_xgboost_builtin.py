@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 import xgboost
-from conftest import csv_bytes, make_job, recordio_bytes
+from algo_kit import csv_bytes, make_job, recordio_bytes
 from sklearn.datasets import load_breast_cancer
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import train_test_split

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from authz_kit import MakePerson, Person, policy, unique
 from botocore.exceptions import ClientError
-from conftest import MakePerson, Person, policy, unique
 
 from sagelab.testing import SagelabServer
 

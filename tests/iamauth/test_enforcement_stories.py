@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from authz_kit import SAGEMAKER_TRUST, MakePerson, not_allowed, policy, unique
 from botocore.exceptions import ClientError
-from conftest import SAGEMAKER_TRUST, MakePerson, not_allowed, policy, unique
 
 from sagelab.testing import SagelabServer
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import TRUST, wait_gone, wait_status
+from nb_kit import TRUST, wait_gone, wait_status
 
 
 def _b64(script: str) -> list[dict[str, str]]:
@@ -150,6 +150,67 @@ def test_failing_instances_list_refuse_update_and_delete(sm: Any, role_arn: str)
     assert _error(stop)[1].startswith("Status (Failed) not in ([InService])")
 
     for name in names:
+        sm.delete_notebook_instance(NotebookInstanceName=name)
+    for name in names:
+        wait_gone(sm, name)
+
+
+def _names(page: dict[str, Any]) -> list[str]:
+    return [s["NotebookInstanceName"] for s in page["NotebookInstances"]]
+
+
+def test_list_filters_on_configs_and_repositories(sm: Any, role_arn: str) -> None:
+    tag = uuid.uuid4().hex[:6]
+    configs = [f"filter-{tag}-a", f"filter-{tag}-b"]
+    for config in configs:
+        sm.create_notebook_instance_lifecycle_config(
+            NotebookInstanceLifecycleConfigName=config, OnStart=_b64("exit 1")
+        )
+    made = {
+        f"flt-{tag}-0": {"LifecycleConfigName": configs[0], "DefaultCodeRepository": f"Main-{tag}"},
+        f"flt-{tag}-1": {"LifecycleConfigName": configs[0],
+                         "AdditionalCodeRepositories": [f"extra-{tag}", f"more-{tag}"]},
+        f"flt-{tag}-2": {"LifecycleConfigName": configs[1]},
+    }  # fmt: skip
+    for name, extra in made.items():
+        sm.create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=role_arn, **extra
+        )
+    names = list(made)
+    order = {"SortBy": "Name", "SortOrder": "Ascending"}
+
+    by_config = sm.list_notebook_instances(
+        NotebookInstanceLifecycleConfigNameContains=f"{tag}-A", **order
+    )
+    assert _names(by_config) == names[:2]
+    assert _names(sm.list_notebook_instances(DefaultCodeRepositoryContains=f"main-{tag}")) == [
+        names[0]
+    ]
+    assert _names(sm.list_notebook_instances(AdditionalCodeRepositoryEquals=f"more-{tag}")) == [
+        names[1]
+    ]
+    assert _names(sm.list_notebook_instances(AdditionalCodeRepositoryEquals=f"MORE-{tag}")) == []
+    first = sm.list_notebook_instances(
+        NotebookInstanceLifecycleConfigNameContains=f"filter-{tag}", MaxResults=2, **order
+    )
+    rest = sm.list_notebook_instances(
+        NotebookInstanceLifecycleConfigNameContains=f"filter-{tag}",
+        MaxResults=2,
+        NextToken=first["NextToken"],
+        **order,
+    )
+    assert _names(first) + _names(rest) == names and "NextToken" not in rest
+
+    sm.update_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=configs[0], OnStart=_b64("exit 2")
+    )
+    by_modified = sm.list_notebook_instance_lifecycle_configs(
+        NameContains=f"filter-{tag}", SortBy="LastModifiedTime", SortOrder="Ascending"
+    )["NotebookInstanceLifecycleConfigs"]
+    assert [c["NotebookInstanceLifecycleConfigName"] for c in by_modified] == configs[::-1]
+
+    for name in names:
+        wait_status(sm, name, "Failed")
         sm.delete_notebook_instance(NotebookInstanceName=name)
     for name in names:
         wait_gone(sm, name)

@@ -5,6 +5,7 @@ presigned URL → JupyterLab with a conda_python3 kernel acting as the execution
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from conftest import Jupyter, wait_gone, wait_status
+from nb_kit import Jupyter, wait_gone, wait_status
 
 from sagelab.testing import SagelabServer
 
@@ -39,6 +40,24 @@ def _metered(server: SagelabServer, name: str) -> list[tuple[str, bool]]:
             (name,),
         ).fetchall()
     return [(kind, ended is not None and ended > started) for kind, started, ended in rows]
+
+
+def _jupyter_log(logs: Any, name: str, wanted: str) -> list[str]:
+    """JupyterLab's output as CloudWatch Logs has it, once a line containing `wanted` came."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            events = logs.get_log_events(
+                logGroupName="/aws/sagemaker/NotebookInstances",
+                logStreamName=f"{name}/jupyter.log",
+                startFromHead=True,
+            )["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        messages = [e["message"] for e in events]
+        if any(wanted in m for m in messages) or time.monotonic() > deadline:
+            return messages
+        time.sleep(0.2)
 
 
 @pytest.mark.slow
@@ -75,6 +94,9 @@ def test_notebook_instance_life(
     assert f"BUCKET sagemaker-{server.region}-{server.account_id}" in out
     assert "DATA hello from s3" in out
     assert "PRIVATE AccessDenied" in out  # the role's policies, not root's
+    shipped = _jupyter_log(client("logs"), name, "Kernel started")
+    assert any("Jupyter Server" in m and "is running at" in m for m in shipped), shipped
+    assert any("Kernel started" in m for m in shipped), shipped
 
     anonymous = requests.get(f"{server.endpoint_url}/_sagelab/notebooks/{name}/api/contents")
     assert anonymous.status_code == 403

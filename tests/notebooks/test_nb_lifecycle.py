@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import wait_gone, wait_status
+from nb_kit import wait_gone, wait_status
 
 from sagelab.testing import SagelabServer
 

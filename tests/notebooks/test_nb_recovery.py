@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Jupyter, wait_gone, wait_status
+from nb_kit import Jupyter, wait_gone, wait_status
 
 from sagelab.testing import SagelabServer
 

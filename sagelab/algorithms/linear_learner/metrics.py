@@ -1,8 +1,9 @@
-"""Final quality metrics of the chosen model on a channel, and the `#quality_metric:` lines
-the service's metric regexes read (reference §2.5)."""
+"""Final quality metrics of the chosen model on a channel, the `#quality_metric:` lines the
+service's metric regexes read, and the `#metrics` JSON lines of each epoch (reference §2.5)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,18 @@ def quality_line(host: str, channel: str, name: str, kind: str, value: float,
                  epoch: int | None = None) -> str:
     at = "" if epoch is None else f"epoch={epoch}, "
     return f"#quality_metric: host={host}, {at}{channel} {name} <{kind}>={value!r}"
+
+
+def metrics_line(host: str, epoch: int, model: int, name: str, value: float, started: float,
+                 ended: float) -> str:
+    """One epoch's train objective of one model, in the algorithm's `#metrics` JSON."""
+    record = {
+        "StartTime": started, "EndTime": ended,
+        "Dimensions": {"Algorithm": "Linear Learner", "Host": host, "Operation": "training",
+                       "model": model, "epoch": epoch},
+        "Metrics": {name: {"sum": value, "count": 1, "min": value, "max": value}},
+    }
+    return f"#metrics {json.dumps(record)}"
 
 
 def objective(model: LinearModel, raw: Array, labels: Array, params: losses.LossParams

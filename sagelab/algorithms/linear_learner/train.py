@@ -3,6 +3,12 @@ model trained at once over streamed mini-batches, early stopping, selection, met
 
 Memory stays bounded whatever the channel size: the train channel is streamed each epoch;
 only the scaler sample and a capped selection set (validation, or the train sample) are held.
+
+With several hosts (InstanceCount > 1) each trains on the shard its channels give it, and the
+hosts agree through `cluster`: one scaler from their pooled samples, then after every epoch
+the parameters, train losses and validation losses averaged over the hosts (weighted by
+rows), so all continue from the same model and stop at the same epoch; algo-1's model is the
+job's artifact.
 """
 
 from __future__ import annotations
@@ -17,12 +23,13 @@ import numpy.typing as npt
 from sagelab.algorithms.contract import TrainingEnv, log
 from sagelab.algorithms.errors import UserError
 from sagelab.algorithms.linear_learner import metrics, selection
+from sagelab.algorithms.linear_learner.cluster import Arrays, Cluster
 from sagelab.algorithms.linear_learner.data import Channels, Labelled
 from sagelab.algorithms.linear_learner.ensemble import Ensemble, draw_settings
 from sagelab.algorithms.linear_learner.hyperparameters import Config, resolve
 from sagelab.algorithms.linear_learner.losses import objective_name
 from sagelab.algorithms.linear_learner.model import LinearModel
-from sagelab.algorithms.linear_learner.scaler import Scaler
+from sagelab.algorithms.linear_learner.scaler import Scaler, moments
 
 Array = npt.NDArray[np.float32]
 _SELECTION_BUDGET = 1 << 24  # floats: bounds the selection set's features and scores
@@ -57,15 +64,26 @@ class Progress:
         return self.waited >= int(config["early_stopping_patience"])
 
 
-def _class_balance(config: Config, labels: Array) -> tuple[float, Array | None]:
+def _sample_summary(config: Config, sample: Labelled) -> Arrays:
+    """What the hosts pool of their scaler samples: moments and label shares."""
+    labels = sample.labels
+    shares = np.zeros(1)
+    if config.predictor_type == "multiclass_classifier":
+        counts = np.bincount(labels.astype(np.intp), minlength=config.num_classes)
+        shares = counts / len(labels)
+    return moments(sample.features, labels) | {"positive": np.array([labels.mean()]),
+                                                "classes": shares}
+
+
+def _class_balance(config: Config, summary: Arrays) -> tuple[float, Array | None]:
     """(negatives / positives, multiclass weights) measured on the scaler sample."""
-    positives = float(labels.sum())
-    balance = (len(labels) - positives) / positives if positives else 1.0
+    positive = float(summary["positive"][0])
+    balance = (1 - positive) / positive if positive else 1.0
     if config.predictor_type != "multiclass_classifier" or not config[
             "balance_multiclass_weights"]:
         return balance, None
-    counts = np.bincount(labels.astype(np.intp), minlength=config.num_classes).astype(np.float32)
-    weights = np.where(counts > 0, len(labels) / (config.num_classes * np.maximum(counts, 1)), 0)
+    shares = summary["classes"]
+    weights = np.where(shares > 0, 1 / (config.num_classes * np.maximum(shares, 1e-12)), 0)
     return balance, weights.astype(np.float32)
 
 
@@ -82,6 +100,7 @@ class Training:
     def __init__(self, env: TrainingEnv, config: Config) -> None:
         self.env, self.config, self.host = env, config, env.host
         self.channels = Channels(env, config)
+        self.cluster = Cluster(env)
         self.objective = objective_name(config.loss)
 
     def run(self) -> None:
@@ -91,9 +110,10 @@ class Training:
         log("Number of GPUs being used: 0")
         sample, _, first_pass = self.channels.sample(
             "train", int(config["num_point_for_scaler"]), drain=False)
-        scaler = Scaler.fit(sample.features, sample.labels, config)
+        summary = self.cluster.weighted_mean(_sample_summary(config, sample), len(sample))
+        scaler = Scaler.from_moments(summary, config)
         log(scaler.log_line())
-        balance, class_weights = _class_balance(config, sample.labels)
+        balance, class_weights = _class_balance(config, summary)
         width = sample.features.shape[1]
         ensemble = Ensemble(config, width, draw_settings(config, balance), scaler, class_weights)
         selection_set, validation_whole = self._selection_set(ensemble, sample)
@@ -130,11 +150,13 @@ class Training:
         for epoch in range(config.epochs):
             started = time.perf_counter()
             batches = first_pass if epoch == 0 else self.channels.batches("train")
-            train_loss, rows = _run_epoch(ensemble, batches)
+            local_loss, rows = _run_epoch(ensemble, batches)
+            train_loss = self._average(ensemble, local_loss, rows)
             metric = train_loss
             if validating:
                 summed = ensemble.eval_loss(held.features, held.labels, ensemble.theta)
-                metric = summed / np.float32(len(held))
+                mean = {"loss": summed / np.float32(len(held))}
+                metric = self.cluster.weighted_mean(mean, len(held))["loss"]
             progress.update(ensemble.theta, np.nan_to_num(metric, nan=np.inf), train_loss)
             self._log_epoch(epoch, train_loss, metric if validating else None, rows,
                             time.perf_counter() - started)
@@ -143,9 +165,20 @@ class Training:
                 break
         return progress
 
+    def _average(self, ensemble: Ensemble, train_loss: Array, rows: int) -> Array:
+        """The hosts' parameters and train losses averaged; this host continues from there."""
+        local = {"theta": ensemble.theta, "loss": train_loss}
+        shared = self.cluster.weighted_mean(local, rows)
+        np.copyto(ensemble.theta, shared["theta"])
+        averaged: Array = shared["loss"]
+        return averaged
+
     def _log_epoch(self, epoch: int, train_loss: Array, validation: Array | None, rows: int,
                    seconds: float) -> None:
         host, best = self.host, int(np.nanargmin(train_loss))
+        ended = time.time()
+        log(metrics.metrics_line(host, epoch, best, f"train_{self.objective}",
+                                 float(train_loss[best]), ended - seconds, ended))
         log(metrics.quality_line(host, "train", self.objective, "loss",
                                  float(train_loss[best]), epoch))
         if validation is not None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
+
 from sagelab.gateway.context import RequestContext
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam import attachments, changes, entities, inline, policies
 from sagelab.services.iam.documents import validate_policy
 from sagelab.services.iam.entities import EntityKind
 from sagelab.services.iam.errors import NoSuchEntity
-from sagelab.services.iam.paging import listing
+from sagelab.services.iam.paging import cut, listing
 
 _NAME_FIELD: dict[EntityKind, str] = {"user": "UserName", "group": "GroupName", "role": "RoleName"}
 _ENTITY_LIST: dict[str, tuple[EntityKind, str, str, str]] = {
@@ -20,6 +22,29 @@ _ENTITY_LIST: dict[str, tuple[EntityKind, str, str, str]] = {
     "Group": ("group", "PolicyGroups", "GroupName", "GroupId"),
     "Role": ("role", "PolicyRoles", "RoleName", "RoleId"),
 }
+
+
+def _policy_entities(
+    conn: Connection,
+    account: str,
+    arn: str,
+    entity_filter: str | None,
+    path_prefix: str | None,
+) -> list[tuple[str, dict[str, str]]]:
+    """(output member, item) for each entity the policy is attached to, users first."""
+    holders = attachments.holders(conn, account, arn)
+    found: list[tuple[str, dict[str, str]]] = []
+    for prefix, (kind, member, name_field, id_field) in _ENTITY_LIST.items():
+        if entity_filter not in (None, prefix):
+            continue
+        keys = sorted(key for held_kind, key in holders if held_kind == kind)
+        rows = [entities.find(conn, kind, account, key) for key in keys]
+        found += [
+            (member, {name_field: getattr(r, f"{kind}_name"), id_field: getattr(r, f"{kind}_id")})
+            for r in rows
+            if r is not None and r.path.startswith(path_prefix or "/")
+        ]
+    return found
 
 
 class AttachApi(ServiceApi):
@@ -40,7 +65,13 @@ class AttachApi(ServiceApi):
         return {}
 
     def _attached(
-        self, ctx: RequestContext, kind: EntityKind, name: str, path_prefix: str | None
+        self,
+        ctx: RequestContext,
+        kind: EntityKind,
+        name: str,
+        path_prefix: str | None,
+        marker: str | None,
+        max_items: int | None,
     ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
             key = entities.get(conn, kind, ctx.account_id, name).name_key
@@ -53,7 +84,7 @@ class AttachApi(ServiceApi):
             for p in found
             if p.path.startswith(path_prefix or "/")
         ]
-        return listing("AttachedPolicies", items, None)
+        return listing("AttachedPolicies", *cut(items, marker, max_items))
 
     def attach_user_policy(
         self, ctx: RequestContext, *, user_name: str, policy_arn: str
@@ -94,7 +125,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._attached(ctx, "user", user_name, path_prefix)
+        return self._attached(ctx, "user", user_name, path_prefix, marker, max_items)
 
     def list_attached_group_policies(
         self,
@@ -105,7 +136,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._attached(ctx, "group", group_name, path_prefix)
+        return self._attached(ctx, "group", group_name, path_prefix, marker, max_items)
 
     def list_attached_role_policies(
         self,
@@ -116,7 +147,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._attached(ctx, "role", role_name, path_prefix)
+        return self._attached(ctx, "role", role_name, path_prefix, marker, max_items)
 
     def list_entities_for_policy(
         self,
@@ -128,23 +159,16 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        out: dict[str, Any] = {"PolicyUsers": [], "PolicyGroups": [], "PolicyRoles": []}
         with self.deps.meta.connect() as conn:
             policies.get(conn, ctx.account_id, policy_arn)
-            holders = attachments.holders(conn, ctx.account_id, policy_arn)
-            for prefix, (kind, member, name_field, id_field) in _ENTITY_LIST.items():
-                if entity_filter not in (None, prefix):
-                    continue
-                for held_kind, key in holders:
-                    row = (
-                        entities.find(conn, kind, ctx.account_id, key)
-                        if held_kind == kind
-                        else None
-                    )
-                    if row is not None and row.path.startswith(path_prefix or "/"):
-                        name = getattr(row, f"{kind}_name")
-                        out[member].append({name_field: name, id_field: getattr(row, f"{kind}_id")})
-        return {**out, "IsTruncated": False}
+            found = _policy_entities(conn, ctx.account_id, policy_arn, entity_filter, path_prefix)
+        # One page spans the three lists: the users first, then the groups, then the roles.
+        shown, nxt = cut(found, marker, max_items)
+        out = listing("PolicyUsers", [], nxt)
+        out.update(PolicyGroups=[], PolicyRoles=[])
+        for member, item in shown:
+            out[member].append(item)
+        return out
 
     # --- inline policies -----------------------------------------------------------------
 
@@ -165,9 +189,17 @@ class AttachApi(ServiceApi):
             "PolicyDocument": found.document,
         }
 
-    def _names(self, ctx: RequestContext, kind: EntityKind, name: str) -> dict[str, Any]:
+    def _names(
+        self,
+        ctx: RequestContext,
+        kind: EntityKind,
+        name: str,
+        marker: str | None,
+        max_items: int | None,
+    ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
-            return listing("PolicyNames", inline.names(conn, ctx.account_id, kind, name), None)
+            found = inline.names(conn, ctx.account_id, kind, name)
+        return listing("PolicyNames", *cut(found, marker, max_items))
 
     def _delete(
         self, ctx: RequestContext, kind: EntityKind, name: str, policy: str
@@ -214,7 +246,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._names(ctx, "user", user_name)
+        return self._names(ctx, "user", user_name, marker, max_items)
 
     def list_group_policies(
         self,
@@ -224,7 +256,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._names(ctx, "group", group_name)
+        return self._names(ctx, "group", group_name, marker, max_items)
 
     def list_role_policies(
         self,
@@ -234,7 +266,7 @@ class AttachApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        return self._names(ctx, "role", role_name)
+        return self._names(ctx, "role", role_name, marker, max_items)
 
     def delete_user_policy(
         self, ctx: RequestContext, *, user_name: str, policy_name: str

@@ -1,7 +1,7 @@
 """Step 5 of the gateway: every request of a non-root principal is evaluated against the
 policies that apply to it, as the service's `authz.py` translates the operation into IAM
 actions on resource ARNs. A refusal is raised before the service is called, so a denied write
-changes nothing."""
+changes nothing. An allowed request also counts as a use of the user's access key."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sagelab.services.cloudwatch import authz as cloudwatch_authz
 from sagelab.services.iam import authz as iam_authz
 from sagelab.services.iam.access import Check, Denial, ServiceRules
 from sagelab.services.iam.evaluate import Decision, RequestFacts, Verdict, judge
+from sagelab.services.iam.key_usage import KeyUsage
 from sagelab.services.iam.policy_sources import (
     holder_policy,
     identity_of,
@@ -72,6 +73,7 @@ def enforce(meta: MetadataStore, ctx: RequestContext, checks: list[Check], denia
 
 def build_authorizer(deps: Deps) -> Authorizer:
     meta = deps.meta
+    usage = KeyUsage(meta)
 
     def authorize(ctx: RequestContext, op: OperationModel, params: dict[str, Any]) -> None:
         principal = ctx.principal
@@ -79,5 +81,7 @@ def build_authorizer(deps: Deps) -> Authorizer:
             return
         rules = RULES[ctx.service]
         enforce(meta, ctx, rules.checks(ctx, op.name, params), rules.DENIAL)
+        if principal.kind == "user":  # a long-term key; temporary ones are not tracked
+            usage.record(principal.access_key_id, op.service_model.signing_name, ctx.region)
 
     return authorize

@@ -9,7 +9,7 @@ from sagelab.services.base import ServiceApi
 from sagelab.services.iam import access_keys, changes, login_profiles, password_policy
 from sagelab.services.iam.errors import IamValidationError
 from sagelab.services.iam.keyring import Keyring
-from sagelab.services.iam.paging import listing
+from sagelab.services.iam.paging import cut, listing
 from sagelab.services.sts.api import caller
 
 
@@ -54,6 +54,7 @@ class KeyApi(ServiceApi):
         name = self._user_name(ctx, user_name)
         with self.deps.meta.connect() as conn:
             keys = access_keys.of_user(conn, ctx.account_id, name)
+        shown, nxt = cut(keys, marker, max_items)
         items = [
             {
                 "UserName": k.user_name,
@@ -61,9 +62,9 @@ class KeyApi(ServiceApi):
                 "Status": k.status,
                 "CreateDate": k.created_at,
             }
-            for k in keys
+            for k in shown
         ]
-        return listing("AccessKeyMetadata", items, None)
+        return listing("AccessKeyMetadata", items, nxt)
 
     def update_access_key(
         self,

@@ -14,16 +14,19 @@ from sagelab.services.iam import entities, password_policy
 from sagelab.services.iam.errors import EntityAlreadyExists, NoSuchEntity
 from sagelab.store.tables import iam_login_profiles as t
 
-# A hash to compare against when the user has no password: sign-in takes as long either way.
-_DECOY_SALT = secrets.token_hex(16)
+_HASH_BYTES = 64  # hashlib.scrypt's default dklen
+
+# What a password is checked against when the user has none: hashing it still costs one scrypt,
+# so sign-in takes as long either way. The decoy hash need not be a real scrypt output (nothing
+# matches it), so making it costs nothing at import.
+_DECOY = (secrets.token_hex(16), secrets.token_hex(_HASH_BYTES))
 
 
 def hash_password(password: str, salt: str) -> str:
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    digest = hashlib.scrypt(
+        password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1, dklen=_HASH_BYTES
+    )
     return digest.hex()
-
-
-_DECOY_HASH = hash_password(secrets.token_hex(16), _DECOY_SALT)
 
 
 def _where(account: str, user_key: str) -> Any:
@@ -95,5 +98,5 @@ def remove(conn: Connection, account: str, user_name: str) -> None:
 def matches(conn: Connection, account: str, user_key: str, password: str) -> bool:
     """Whether `password` is the user's; as slow when the user has none (no user probing)."""
     row = _find(conn, account, user_key)
-    salt, expected = (row.password_salt, row.password_hash) if row else (_DECOY_SALT, _DECOY_HASH)
+    salt, expected = (row.password_salt, row.password_hash) if row else _DECOY
     return hmac.compare_digest(hash_password(password, salt), expected) and row is not None

@@ -1,4 +1,5 @@
-"""IAM's Marker/MaxItems pagination over one ordered key column."""
+"""IAM's Marker/MaxItems pagination: over one ordered key column of a query, or over a list
+computed in memory (small lists: an entity's tags, policies, keys)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def page(
     rows = conn.execute(query.order_by(key).limit(limit + 1)).all()
     next_marker = str(rows[limit]._mapping[key]) if len(rows) > limit else None
     return list(rows[:limit]), next_marker
+
+
+def cut(
+    items: list[Any], marker: str | None, max_items: int | None
+) -> tuple[list[Any], str | None]:
+    """A page of an in-memory list; the marker is the next item's index."""
+    start = int(marker) if marker and marker.isdigit() else 0
+    end = start + (max_items or DEFAULT_MAX_ITEMS)
+    return items[start:end], (str(end) if end < len(items) else None)
 
 
 def listing(member: str, items: list[Any], next_marker: str | None) -> dict[str, Any]:

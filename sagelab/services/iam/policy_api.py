@@ -8,7 +8,7 @@ from sagelab.gateway.context import RequestContext
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam import attachments, aws_managed, changes, policies
 from sagelab.services.iam.documents import validate_policy
-from sagelab.services.iam.paging import listing
+from sagelab.services.iam.paging import cut, listing
 
 _SCOPES = ("All", "AWS", "Local")
 
@@ -40,15 +40,6 @@ def version_out(version: policies.Version) -> dict[str, Any]:
         "IsDefaultVersion": version.is_default,
         "CreateDate": version.created_at,
     }
-
-
-def _slice(
-    items: list[Any], marker: str | None, max_items: int | None
-) -> tuple[list[Any], str | None]:
-    """A page of an in-memory list; the marker is the next item's index."""
-    start = int(marker) if marker and marker.isdigit() else 0
-    end = start + (max_items or 100)
-    return items[start:end], (str(end) if end < len(items) else None)
 
 
 class PolicyApi(ServiceApi):
@@ -102,7 +93,7 @@ class PolicyApi(ServiceApi):
             for p in found
             if p.path.startswith(path_prefix or "/") and (not only_attached or counts.get(p.arn))
         ]
-        items, nxt = _slice(chosen, marker, max_items)
+        items, nxt = cut(chosen, marker, max_items)
         return listing("Policies", [policy_out(p, counts.get(p.arn, 0)) for p in items], nxt)
 
     def delete_policy(self, ctx: RequestContext, *, policy_arn: str) -> dict[str, Any]:
@@ -144,7 +135,7 @@ class PolicyApi(ServiceApi):
     ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
             versions = policies.versions(conn, ctx.account_id, policy_arn)
-        items, nxt = _slice(versions, marker, max_items)
+        items, nxt = cut(versions, marker, max_items)
         out = [{k: v for k, v in version_out(x).items() if k != "Document"} for x in items]
         return listing("Versions", out, nxt)
 

@@ -8,7 +8,7 @@ from sagelab.gateway.context import RequestContext
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam import changes, deletion, entities, roles, sessions, tagging
 from sagelab.services.iam.documents import validate_policy
-from sagelab.services.iam.paging import listing, page
+from sagelab.services.iam.paging import cut, listing, page
 from sagelab.store.tables import iam_roles
 
 
@@ -158,4 +158,4 @@ class RoleApi(ServiceApi):
     ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
             tags = tagging.tags_of(conn, "role", ctx.account_id, role_name)
-        return listing("Tags", tags, None)
+        return listing("Tags", *cut(tags, marker, max_items))

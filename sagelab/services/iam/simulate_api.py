@@ -13,6 +13,7 @@ from sagelab.services.iam import attachments, entities, inline, policies, princi
 from sagelab.services.iam.documents import validate_policy
 from sagelab.services.iam.entities import EntityKind
 from sagelab.services.iam.errors import InvalidInput, NoSuchEntity
+from sagelab.services.iam.paging import cut, listing
 from sagelab.services.iam.simulation import Labelled, Simulation, context_keys, simulate
 
 _KINDS: dict[str, EntityKind] = {"user": "user", "role": "role", "group": "group"}
@@ -65,20 +66,6 @@ def _principal_keys(arn: str, account: str) -> dict[str, Any]:
     return keys
 
 
-def _page(
-    results: list[dict[str, Any]], marker: str | None, max_items: int | None
-) -> dict[str, Any]:
-    start = int(marker) if marker and marker.isdigit() else 0
-    end = start + (max_items or 100)
-    out: dict[str, Any] = {
-        "EvaluationResults": results[start:end],
-        "IsTruncated": end < len(results),
-    }
-    if end < len(results):
-        out["Marker"] = str(end)
-    return out
-
-
 class SimulateApi(ServiceApi):
     def simulate_principal_policy(
         self,
@@ -102,7 +89,8 @@ class SimulateApi(ServiceApi):
         sim = Simulation(
             found + _inputs(policy_input_list), caller, ctx.account_id, keys, resource_policy
         )
-        return _page(simulate(sim, action_names, resource_arns or []), marker, max_items)
+        results, nxt = cut(simulate(sim, action_names, resource_arns or []), marker, max_items)
+        return listing("EvaluationResults", results, nxt)
 
     def simulate_custom_policy(
         self,
@@ -121,4 +109,5 @@ class SimulateApi(ServiceApi):
         keys = _principal_keys(caller, ctx.account_id) if caller_arn else {}
         keys.update(context_keys(context_entries))
         sim = Simulation(_inputs(policy_input_list), caller, ctx.account_id, keys, resource_policy)
-        return _page(simulate(sim, action_names, resource_arns or []), marker, max_items)
+        results, nxt = cut(simulate(sim, action_names, resource_arns or []), marker, max_items)
+        return listing("EvaluationResults", results, nxt)

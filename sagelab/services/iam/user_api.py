@@ -11,7 +11,7 @@ from sagelab.gateway.context import RequestContext
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam import changes, deletion, entities, sessions, tagging, users
 from sagelab.services.iam.errors import IamValidationError
-from sagelab.services.iam.paging import listing, page
+from sagelab.services.iam.paging import cut, listing, page
 from sagelab.services.sts.api import caller
 from sagelab.store.tables import accounts, iam_users
 
@@ -134,4 +134,4 @@ class UserApi(ServiceApi):
     ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
             tags = tagging.tags_of(conn, "user", ctx.account_id, user_name)
-        return listing("Tags", tags, None)
+        return listing("Tags", *cut(tags, marker, max_items))

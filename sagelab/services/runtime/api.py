@@ -46,7 +46,8 @@ class RuntimeApi(ServiceApi):
         variant: str | None,
         body: bytes,
         headers: dict[str, str],
-    ) -> tuple[Target, Answer]:
+    ) -> tuple[Target, Answer, float]:
+        """The instance that answered, its answer, and how long it took (seconds)."""
         avoid: set[int] = set()
         deadline = time.monotonic() + _FIND_INSTANCE_FOR
         route = self._route(ctx, endpoint)
@@ -63,7 +64,9 @@ class RuntimeApi(ServiceApi):
                 route = self._route(ctx, endpoint)
                 continue
             try:
-                return target, self.upstream.invoke(target.port, body, headers)
+                sent = time.perf_counter()
+                answer = self.upstream.invoke(target.port, body, headers)
+                return target, answer, time.perf_counter() - sent
             except Unreachable:
                 avoid.add(target.port)
             except TimedOut as err:
@@ -81,6 +84,7 @@ class RuntimeApi(ServiceApi):
         target_variant: str | None = None,
         inference_id: str | None = None,
     ) -> dict[str, Any]:
+        started = time.perf_counter()
         payload = body or b""
         if len(payload) > errors.MAX_PAYLOAD:
             raise errors.payload_too_large(len(payload))
@@ -90,11 +94,9 @@ class RuntimeApi(ServiceApi):
         }
         if custom_attributes:
             headers["X-Amzn-SageMaker-Custom-Attributes"] = custom_attributes
-        started = time.perf_counter()
-        target, answer = self._send(ctx, endpoint_name, target_variant, payload, headers)
-        self._count(
-            ctx, endpoint_name, target.variant, answer.status, time.perf_counter() - started
-        )
+        target, answer, model = self._send(ctx, endpoint_name, target_variant, payload, headers)
+        overhead = time.perf_counter() - started - model
+        self._count(ctx, endpoint_name, target.variant, answer.status, model, overhead)
         if not 200 <= answer.status < 300:
             raise errors.model_error(
                 ctx.region, ctx.account_id, endpoint_name, answer.status, answer.body
@@ -107,11 +109,18 @@ class RuntimeApi(ServiceApi):
         }
 
     def _count(
-        self, ctx: RequestContext, endpoint: str, variant: str, status: int, took: float
+        self,
+        ctx: RequestContext,
+        endpoint: str,
+        variant: str,
+        status: int,
+        model: float,
+        overhead: float,
     ) -> None:
         metrics = {
             "Invocations": (1.0, "Count"),
-            "ModelLatency": (took * 1e6, "Microseconds"),
+            "ModelLatency": (model * 1e6, "Microseconds"),
+            "OverheadLatency": (overhead * 1e6, "Microseconds"),
         }
         if 400 <= status < 500:
             metrics["Invocation4XXErrors"] = (1.0, "Count")

@@ -18,6 +18,7 @@ from sagelab.store.tables import sm_resources
 _SORT_COLUMNS = {
     "Name": sm_resources.c.name_key,
     "CreationTime": sm_resources.c.created_at,
+    "LastModifiedTime": sm_resources.c.modified_at,
     "Status": sm_resources.c.status,
 }
 

@@ -13,7 +13,7 @@ from sagelab.services.base import Deps, ServiceApi
 from sagelab.services.iam.passrole import check_pass_role
 from sagelab.services.sagemaker import resources
 from sagelab.services.sagemaker.errors import SageMakerValidation
-from sagelab.services.sagemaker.notebooks import instances, lifecycle, rows, sessions
+from sagelab.services.sagemaker.notebooks import instances, lifecycle, listing, rows, sessions
 from sagelab.services.sagemaker.notebooks.instances import (
     DELETED,
     DELETING,
@@ -171,11 +171,19 @@ class NotebooksApi(ServiceApi):
         last_modified_time_before: datetime | None = None,
         last_modified_time_after: datetime | None = None,
         status_equals: str | None = None,
+        notebook_instance_lifecycle_config_name_contains: str | None = None,
+        default_code_repository_contains: str | None = None,
+        additional_code_repository_equals: str | None = None,
     ) -> dict[str, Any]:
         query, token, limit = _query(locals(), ("Name", "CreationTime", "Status"))
+        filters = listing.DocFilters(
+            notebook_instance_lifecycle_config_name_contains,
+            default_code_repository_contains,
+            additional_code_repository_equals,
+        )
         with self.deps.meta.connect() as conn:
-            page, token = resources.list_page(
-                conn, instances.scope(ctx.account_id, ctx.region), query, token, limit
+            page, token = listing.list_page(
+                conn, instances.scope(ctx.account_id, ctx.region), query, filters, token, limit
             )
         return {"NotebookInstances": [instances.summary(r) for r in page], "NextToken": token}
 
@@ -346,7 +354,7 @@ class NotebooksApi(ServiceApi):
         last_modified_time_before: datetime | None = None,
         last_modified_time_after: datetime | None = None,
     ) -> dict[str, Any]:
-        query, token, limit = _query(locals(), ("Name", "CreationTime"))
+        query, token, limit = _query(locals(), ("Name", "CreationTime", "LastModifiedTime"))
         with self.deps.meta.connect() as conn:
             page, token = resources.list_page(
                 conn, lifecycle.scope(ctx.account_id, ctx.region), query, token, limit

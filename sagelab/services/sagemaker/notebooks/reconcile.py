@@ -23,6 +23,7 @@ from sagelab.services.iam import keyring
 from sagelab.services.sagemaker import resources
 from sagelab.services.sagemaker.notebooks import (
     instances,
+    jupyter_log,
     lifecycle,
     metering,
     rows,
@@ -83,6 +84,8 @@ class NotebookStep:
                     runtimes.remove(conn, inst.key)
 
     def _advance(self, inst: Instance) -> None:
+        if inst.status != DELETING:  # a Deleting instance's home may be gone already
+            jupyter_log.ship(self.deps.meta, self.launcher, inst)
         if inst.desired == DELETED:
             self._delete(inst)
         elif inst.desired == STOPPED:
