@@ -106,17 +106,20 @@ class TrainingReconciler:
         doc, job_dir = job.doc, self._job_dir(job)
         polls = {h.host: self.deps.runner.poll(h.process) for h in found}
         ended = all(p.state is not ProcessState.RUNNING for p in polls.values())
-        changed = False
+        reports = {h.host: layout.read_json(job_dir.status(h.host)) for h in found}
+        changed = _follow_phases(doc, reports)
+        # Stops first and saved at once: copying a chatty job's output can take a while,
+        # and StopTrainingJob promises Stopping (and the signal) without waiting for it.
+        if not ended and self._enforce(job, doc, found, reports):
+            self._save(job, doc)
+            changed = False
         for host in found:
             changed |= self.copier.copy(job.scope, doc, host, final=ended)
-        reports = {h.host: layout.read_json(job_dir.status(h.host)) for h in found}
-        changed |= _follow_phases(doc, reports)
         if ended:
             self._signalled.difference_update(h.process for h in found)
             self._settle(job, doc, reports, polls)
             changed = True
         else:
-            changed |= self._enforce(job, doc, found, reports)
             self._refresh_credentials(job, job_dir)
         if changed:
             self._save(job, doc)
