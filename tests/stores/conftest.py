@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
 import pytest
@@ -102,15 +103,20 @@ def postgres_server() -> Iterator[str]:
         return
     bindir = _pg_bindir()
     if bindir is None:
-        # CI installs PostgreSQL (.ci/run): there, its absence is a failure, not a skip.
-        missing = "no PostgreSQL: set SAGELAB_TEST_POSTGRES_URL or install initdb/pg_ctl"
-        pytest.fail(missing) if os.environ.get("CI") else pytest.skip(missing)
+        _unavailable("no PostgreSQL: set SAGELAB_TEST_POSTGRES_URL or install initdb/pg_ctl")
     with contextlib.ExitStack() as stack:
         try:
             url = stack.enter_context(_throwaway_cluster(bindir))
         except (subprocess.CalledProcessError, RuntimeError) as exc:
-            pytest.skip(f"could not start a throwaway PostgreSQL: {exc}")
+            _unavailable(f"could not start a throwaway PostgreSQL: {exc}")
         yield url
+
+
+def _unavailable(why: str) -> NoReturn:
+    # CI installs PostgreSQL (.ci/run): there, its absence is a failure, not a skip.
+    if os.environ.get("CI"):
+        pytest.fail(why)
+    pytest.skip(why)
 
 
 @contextlib.contextmanager
