@@ -46,11 +46,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write a SageMaker SDK defaults file for environments without sagelab",
     )
+    creds = sub.add_parser(
+        "credentials-csv",
+        help="give an IAM user an access key (and, with --password, a console password) "
+        "and write the classic credentials .csv that `aws configure import --csv` reads",
+    )
+    _common(creds)
+    creds.add_argument("user", help="an existing IAM user")
+    creds.add_argument("--password", action="store_true", help="also create a console password")
+    creds.add_argument("--output", help="file to write (mode 0600; default: standard output)")
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    flags = {k: v for k, v in vars(args).items() if k not in ("command", "profile", "sdk_config")}
+    own = ("command", "profile", "sdk_config", "user", "password", "output")
+    flags = {k: v for k, v in vars(args).items() if k not in own}
     return Settings.load(**flags)
 
 
@@ -154,6 +164,40 @@ def env_command(args: argparse.Namespace, settings: Settings) -> None:
         print(f"export {key}={value}")
 
 
+def credentials_csv_command(args: argparse.Namespace, settings: Settings) -> None:
+    """Made through the API as the root, like the console's "Add user" wizard does."""
+    import boto3
+
+    from sagelab.services.iam.credentials_file import (
+        CredentialRow,
+        credentials_csv,
+        generate_password,
+    )
+
+    env = client_env(settings)
+    iam = boto3.client(
+        "iam",
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=env["AWS_DEFAULT_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    key = iam.create_access_key(UserName=args.user)["AccessKey"]
+    password = generate_password() if args.password else ""
+    if password:
+        iam.create_login_profile(UserName=args.user, Password=password)
+    link = f"{env['AWS_ENDPOINT_URL']}/_sagelab/console"
+    row = CredentialRow(args.user, password, key["AccessKeyId"], key["SecretAccessKey"], link)
+    text = credentials_csv([row])
+    if not args.output:
+        sys.stdout.write(text)
+        return
+    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    print(f"wrote {args.output}")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     settings = _settings(args)
@@ -161,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
         serve(settings)
     elif args.command == "env":
         env_command(args, settings)
+    elif args.command == "credentials-csv":
+        credentials_csv_command(args, settings)
     else:  # pragma: no cover - argparse refuses unknown commands
         sys.exit(2)
 

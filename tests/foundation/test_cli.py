@@ -65,3 +65,33 @@ def test_env_profile_writes_a_working_cli_profile(server: SagelabServer, tmp_pat
         timeout=60,
     )
     assert out.stdout.strip() == server.account_id, out.stderr
+
+
+def test_credentials_csv_gives_a_user_working_keys(server: SagelabServer, tmp_path: Path) -> None:
+    server.client("iam").create_user(UserName="csv-student")
+    base = {k: v for k, v in server.env().items() if not k.startswith("AWS_")}
+    out = tmp_path / "credentials.csv"
+    _sagelab(
+        "credentials-csv",
+        "csv-student",
+        "--password",
+        "--output",
+        str(out),
+        "--data-dir",
+        str(server.data_dir),
+        env=base,
+    )
+    assert out.stat().st_mode & 0o777 == 0o600
+    header, row = out.read_text().splitlines()
+    assert header == "User name,Password,Access key ID,Secret access key,Console login link"
+    user, password, key_id, secret, link = row.split(",")
+    assert (user, len(password) >= 8, link.startswith(server.endpoint_url)) == (
+        "csv-student",
+        True,
+        True,
+    )
+    ident = server.client("sts", aws_access_key_id=key_id, aws_secret_access_key=secret)
+    arn = ident.get_caller_identity()["Arn"]
+    assert arn == f"arn:aws:iam::{server.account_id}:user/csv-student"
+    profile = server.client("iam").get_login_profile(UserName="csv-student")["LoginProfile"]
+    assert profile["UserName"] == "csv-student"
