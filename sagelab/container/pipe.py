@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sagelab.container import recordio
+from sagelab.algorithms.io import recordio
 from sagelab.container.channels import Channel
 
 _CHUNK = 1 << 20

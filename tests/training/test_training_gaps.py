@@ -81,16 +81,17 @@ def test_checkpoints_restored_at_start_and_saved_on_stop(
     )
     name = request["TrainingJobName"]
     sm.create_training_job(**request)
-    deadline = time.monotonic() + 30
-    while sm.describe_training_job(TrainingJobName=name)["SecondaryStatus"] != "Training":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    local = _job_dir(server, name) / "algo-1" / "checkpoints"
-    assert (local / "step-1" / "state.bin").read_bytes() == b"earlier run"
-    (local / "step-2").mkdir()
-    (local / "step-2" / "state.bin").write_bytes(b"this run")
-
-    sm.stop_training_job(TrainingJobName=name)
+    try:
+        deadline = time.monotonic() + 60
+        while sm.describe_training_job(TrainingJobName=name)["SecondaryStatus"] != "Training":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        local = _job_dir(server, name) / "algo-1" / "checkpoints"
+        assert (local / "step-1" / "state.bin").read_bytes() == b"earlier run"
+        (local / "step-2").mkdir()
+        (local / "step-2" / "state.bin").write_bytes(b"this run")
+    finally:  # never leave an endless job running for the tests after this one
+        sm.stop_training_job(TrainingJobName=name)
     assert wait_done(sm, name)["TrainingJobStatus"] == "Stopped"
     saved = s3.get_object(Bucket=bucket, Key="ck/saved/step-2/state.bin")["Body"].read()
     assert saved == b"this run"

@@ -77,7 +77,8 @@ def job_request(
         "InputDataConfig": channels,
         "OutputDataConfig": {"S3OutputPath": f"s3://{bucket}/output"},
         "ResourceConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 30},
-        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        # Bounded so that a job a failed test never stopped cannot starve the tests after it.
+        "StoppingCondition": {"MaxRuntimeInSeconds": 180},
         "HyperParameters": {
             "feature_dim": "13",
             "predictor_type": "regressor",
