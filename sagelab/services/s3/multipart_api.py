@@ -14,7 +14,7 @@ from sagelab.services.s3.errors import InvalidRequest
 from sagelab.services.s3.listing import Cursor
 from sagelab.services.s3.multipart import MultipartUpload, StoredPart
 from sagelab.services.s3.object_api import checksum_members
-from sagelab.services.s3.object_headers import put_spec, tags_from_query
+from sagelab.services.s3.object_headers import spec_from_members
 from sagelab.services.s3.objects import Target
 from sagelab.services.s3.preconditions import Conditions
 
@@ -69,19 +69,17 @@ class MultipartApi(ServiceApi):
         checksum_type: str | None = None,
     ) -> dict[str, Any]:
         params.acl(acl)
-        spec = put_spec(
+        spec = spec_from_members(
             content_type=content_type,
-            headers={
-                "CacheControl": cache_control,
-                "ContentDisposition": content_disposition,
-                "ContentEncoding": content_encoding,
-                "ContentLanguage": content_language,
-                "Expires": expires,
-                "WebsiteRedirectLocation": website_redirect_location,
-            },
-            user_metadata=metadata,
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            website_redirect_location=website_redirect_location,
+            metadata=metadata,
             storage_class=storage_class,
-            tags=tags_from_query(tagging),
+            tagging=tagging,
         )
         initiator = ctx.principal.arn if ctx.principal else ctx.account_id
         upload = multipart.create(

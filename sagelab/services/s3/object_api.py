@@ -16,7 +16,13 @@ from sagelab.services.base import ServiceApi
 from sagelab.services.s3 import buckets, copy, objects, params, ranges
 from sagelab.services.s3 import tagging as object_tags
 from sagelab.services.s3.errors import InvalidRequest, MalformedXML, NotModified
-from sagelab.services.s3.object_headers import Overrides, describe, put_spec, tags_from_query
+from sagelab.services.s3.object_headers import (
+    Overrides,
+    describe,
+    put_spec,
+    spec_from_members,
+    tags_from_query,
+)
 from sagelab.services.s3.objects import StoredObject, Target
 from sagelab.services.s3.preconditions import Conditions, check
 
@@ -79,19 +85,17 @@ class ObjectApi(ServiceApi):
     ) -> dict[str, Any]:
         params.acl(acl)
         objects.check_size(content_length)
-        spec = put_spec(
+        spec = spec_from_members(
             content_type=content_type,
-            headers={
-                "CacheControl": cache_control,
-                "ContentDisposition": content_disposition,
-                "ContentEncoding": content_encoding,
-                "ContentLanguage": content_language,
-                "Expires": expires,
-                "WebsiteRedirectLocation": website_redirect_location,
-            },
-            user_metadata=metadata,
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            website_redirect_location=website_redirect_location,
+            metadata=metadata,
             storage_class=storage_class,
-            tags=tags_from_query(tagging),
+            tagging=tagging,
         )
         target = _target(ctx, bucket, expected_bucket_owner)
         upload = params.upload(body)

@@ -100,3 +100,34 @@ def _without_aws_chunked(encoding: str | None) -> str | None:
 def tags_from_query(tagging: str | None) -> dict[str, str]:
     """PutObject's `x-amz-tagging` header is a URL-encoded query string."""
     return tagging_rules.validate(parse_qsl(tagging or "", keep_blank_values=True))
+
+
+def spec_from_members(
+    *,
+    content_type: str | None,
+    cache_control: str | None,
+    content_disposition: str | None,
+    content_encoding: str | None,
+    content_language: str | None,
+    expires: datetime | None,
+    website_redirect_location: str | None,
+    metadata: dict[str, str] | None,
+    storage_class: str | None,
+    tagging: str | None,
+) -> ObjectSpec:
+    """The stored description of an object from the members PutObject and
+    CreateMultipartUpload share."""
+    return put_spec(
+        content_type=content_type,
+        headers={
+            "CacheControl": cache_control,
+            "ContentDisposition": content_disposition,
+            "ContentEncoding": content_encoding,
+            "ContentLanguage": content_language,
+            "Expires": expires,
+            "WebsiteRedirectLocation": website_redirect_location,
+        },
+        user_metadata=metadata,
+        storage_class=storage_class,
+        tags=tags_from_query(tagging),
+    )
