@@ -36,6 +36,7 @@ class RootSecrets:
     password_salt: str = ""
     password_hash: str = ""
     generated: bool = False  # keys were generated here: print them once at first start
+    generated_password: str = ""  # likewise the console password, never stored in clear
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
@@ -88,13 +89,18 @@ def load_root_secrets(settings: Settings) -> RootSecrets:
         and settings.root_secret_access_key != root.secret_access_key
     ):
         root.secret_access_key, changed = settings.root_secret_access_key, True
-    if settings.root_password and not root.check_password(settings.root_password):
+    password = settings.root_password
+    if not password and not root.password_hash:
+        # Without one the console's root sign-in could never be used.
+        password = root.generated_password = _random(_SECRET_ALPHABET[:62], 20)
+    if password and not root.check_password(password):
         root.password_salt = secrets.token_hex(16)
-        root.password_hash = _hash_password(settings.root_password, root.password_salt)
+        root.password_hash = _hash_password(password, root.password_salt)
         changed = True
     if changed:
         stored = asdict(root)
         stored.pop("generated")
+        stored.pop("generated_password")
         _write_private(path, json.dumps(stored, indent=2))
     return root
 

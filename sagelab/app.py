@@ -22,7 +22,10 @@ from starlette.routing import Route
 
 from sagelab import __version__
 from sagelab.accounts import RootSecrets, ensure_account, load_root_secrets
+from sagelab.billing import UsageMeter
 from sagelab.config import Settings
+from sagelab.console.app import build_console, wants_console
+from sagelab.console.pagekit import PREFIX as CONSOLE_PREFIX
 from sagelab.gateway.asgi import ASGIApp, Receive, Scope, Send, gateway_app, request_from_scope
 from sagelab.gateway.errors import AccessDenied, ServiceError
 from sagelab.gateway.http import HttpRequest
@@ -59,7 +62,14 @@ class Server:
 
     @functools.cached_property
     def gateway(self) -> Gateway:
-        return Gateway(self.apis, self.lookup, build_authorizer(self.deps))
+        return Gateway(
+            self.apis, self.lookup, build_authorizer(self.deps), observer=self.meter.observe
+        )
+
+    @functools.cached_property
+    def meter(self) -> UsageMeter:
+        """Billing's meter: S3 requests (observed), hosting and storage, idle auto-stop."""
+        return UsageMeter(self.meta, self.apis["sagemaker"])
 
     @property
     def deps(self) -> Deps:
@@ -78,6 +88,7 @@ class Server:
             start = getattr(api, "startup", None)
             if start is not None:
                 start()
+        self.reconciler.register(self.meter)
         self.reconciler.settle()
         self.reconciler.start()
 
@@ -163,6 +174,17 @@ def _json_error(err: ServiceError) -> Response:
     )
 
 
+def _for_console(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if path.startswith(CONSOLE_PREFIX) or (path.endswith("/console") and path.count("/") == 3):
+        return path.startswith(RESERVED_PREFIX)
+    if path != "/":
+        return False
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    query = scope.get("query_string", b"").decode("latin-1")
+    return wants_console(scope["method"], path, headers, query)
+
+
 def build_app(settings: Settings, server: Server | None = None) -> ASGIApp:
     server = server or build_server(settings)
 
@@ -175,10 +197,14 @@ def build_app(settings: Settings, server: Server | None = None) -> ASGIApp:
     internal = Starlette(routes=_internal_routes(server), lifespan=lifespan)
     gateway = gateway_app(server.gateway.handle)
     notebooks = NotebookProxy(server.meta)
+    console = build_console(server)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and scope["path"].startswith(PROXY_PREFIX):
+            server.meter.activity.touch(scope["path"][len(PROXY_PREFIX) :].split("/", 1)[0])
             await notebooks(scope, receive, send)
+        elif scope["type"] == "http" and _for_console(scope):
+            await console(scope, receive, send)
         elif scope["type"] == "lifespan" or scope["path"].startswith(RESERVED_PREFIX):
             await internal(scope, receive, send)
         elif scope["type"] == "http":

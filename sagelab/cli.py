@@ -77,6 +77,11 @@ def serve(settings: Settings) -> None:
         )
         print(f"  AWS_ACCESS_KEY_ID={server.root.access_key_id}")
         print(f"  AWS_SECRET_ACCESS_KEY={server.root.secret_access_key}")
+    if server.root.generated_password:
+        print(
+            f"sagelab: console sign-in as root at {settings.endpoint_url}/ with password "
+            f"{server.root.generated_password} (shown once; set SAGELAB_ROOT_PASSWORD to choose)"
+        )
     print(
         f"sagelab {__version__} serving account {server.root.account_id} "
         f"at {settings.endpoint_url}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -67,6 +68,7 @@ class SagelabServer:
     region: str = REGION
     extra_args: list[str] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    root_password: str = field(default_factory=lambda: "Root-" + secrets.token_urlsafe(12))
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
@@ -106,6 +108,7 @@ class SagelabServer:
     def start(self, timeout: float = 30.0) -> None:
         self.log_path = self.data_dir.parent / f"server-{self.port}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SAGELAB_"))}
+        env["SAGELAB_ROOT_PASSWORD"] = self.root_password
         env.update(self.extra_env)
         cmd = [
             sys.executable,

@@ -24,6 +24,8 @@ _MODULES = {
     "knn": "sagelab.algorithms.knn",
     "factorization-machines": "sagelab.algorithms.factorization_machines",
     "randomcutforest": "sagelab.algorithms.random_cut_forest",
+    "forecasting-deepar": "sagelab.algorithms.deepar",
+    "pca": "sagelab.algorithms.pca",
 }
 
 

@@ -17,7 +17,7 @@ import botocore.model
 PATCHES = Path(__file__).with_name("model_patches.json")
 
 # botocore service name -> protocol name used in our codec table.
-SERVICES = ("s3", "iam", "sts", "sagemaker", "sagemaker-runtime", "logs", "cloudwatch")
+SERVICES = ("s3", "iam", "sts", "sagemaker", "sagemaker-runtime", "logs", "cloudwatch", "ce")
 
 
 @cache

@@ -49,6 +49,12 @@ def allow_all(ctx: RequestContext, op: OperationModel, params: dict[str, Any]) -
     return None
 
 
+class Observer(Protocol):
+    """Told of every successful call (billing counts S3 requests); must not block."""
+
+    def __call__(self, ctx: RequestContext, op: OperationModel, params: dict[str, Any]) -> None: ...
+
+
 @cache
 def _codec(service: str) -> Codec:
     return codec_for(service_model(service))
@@ -68,10 +74,12 @@ class Gateway:
         apis: Mapping[str, object],
         lookup: Callable[[str], Credential | None],
         authorizer: Authorizer = allow_all,
+        observer: Observer | None = None,
     ) -> None:
         self.apis = apis
         self.lookup = lookup
         self.authorizer = authorizer
+        self.observer = observer
 
     def handle(self, req: HttpRequest) -> HttpResponse:
         ctx = RequestContext(request_id=new_request_id(), source_ip=req.client_host)
@@ -91,6 +99,8 @@ class Gateway:
             validate(op, params, style=style_of(service))  # 4 validate
             self.authorizer(ctx, op, params)  # 5 authorize
             result = self._call(ctx, op, params)  # 6 call
+            if self.observer is not None:
+                self.observer(ctx, op, params)
             return self._decorate(ctx, req, codec.serialize(op, result, ctx))  # 7 serialize
         except ServiceError as err:
             return self._decorate(ctx, req, _codec(service).serialize_error(err, ctx, op))
@@ -103,6 +113,17 @@ class Gateway:
                 f"(request id {ctx.request_id})"
             )
             return _codec(service).serialize_error(internal, ctx, op)
+
+    def invoke(
+        self, ctx: RequestContext, service: str, operation: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Steps 4 to 6 for a caller already authenticated in-process (the console): the
+        same validation, authorization and api call as a signed request gets."""
+        op = service_model(service).operation_model(operation)
+        ctx.service, ctx.operation = service, operation
+        validate(op, params, style=style_of(service))
+        self.authorizer(ctx, op, params)
+        return self._call(ctx, op, params)
 
     def _preflight(self, service: str, req: HttpRequest) -> HttpResponse | None:
         hook = getattr(self.apis.get(service), "preflight", None)

@@ -7,6 +7,7 @@ first request (S3 uses it to sweep blobs that no object names, left by a crash).
 from __future__ import annotations
 
 from sagelab.services.base import Deps, ServiceApi
+from sagelab.services.ce.api import CostExplorerApi
 from sagelab.services.cloudwatch.api import CloudWatchApi
 from sagelab.services.iam.api import IamApi
 from sagelab.services.logs.api import LogsApi
@@ -23,6 +24,7 @@ API_CLASSES: tuple[type[ServiceApi], ...] = (
     CloudWatchApi,
     SageMakerApi,
     RuntimeApi,
+    CostExplorerApi,
 )
 
 

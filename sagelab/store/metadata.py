@@ -95,7 +95,7 @@ def _write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
 def upgrade_to_head(engine: sa.Engine) -> None:
     """Migrate to head inside a write transaction, so concurrent openers run it once."""
     with _write_transaction(engine) as conn:
-        command.upgrade(alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn), "heads")
 
 
 class MetadataStore:

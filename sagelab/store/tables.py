@@ -488,3 +488,30 @@ transform_runs = Table(
     Column("log_stream", String(512), nullable=False),
     Column("log_offset", BigInteger, nullable=False, default=0),
 )
+
+# --- billing: what the meter accrues by sampling (hosting, S3) and the last use of resources ---
+
+# Usage the meter samples or counts, summed per UTC day: hosting instance seconds, S3 storage
+# (GB-months) and S3 requests. Notebook and training usage are read from their own records.
+billing_usage = Table(
+    "billing_usage",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, UTC
+    Column("usage_type", String(64), primary_key=True),
+    Column("resource", String(2048), primary_key=True),  # an endpoint's ARN, a bucket's name
+    Column("quantity", Float, nullable=False),
+)
+
+# When a notebook instance was last used through the proxy (flushed from memory, not written
+# per request); what the forgotten-resources check and idle auto-stop read.
+billing_activity = Table(
+    "billing_activity",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("kind", String(48), primary_key=True),
+    Column("name_key", String(128), primary_key=True),
+    Column("last_used_at", Float, nullable=False),
+)

@@ -71,8 +71,8 @@ def _reference_fm(x: sp.csr_matrix, y: np.ndarray, factors: int, wd: float) -> c
 
 
 REGRESSOR = {"feature_dim": USERS + ITEMS, "num_factors": FACTORS, "predictor_type": "regressor",
-             "epochs": 40, "mini_batch_size": 32, "bias_lr": 0.1, "linear_lr": 0.1,
-             "factors_lr": 0.2, "factors_init_sigma": 0.1, "bias_wd": 0.0, "linear_wd": 0.001,
+             "epochs": 40, "mini_batch_size": 32, "bias_lr": 0.05, "linear_lr": 0.01,
+             "factors_lr": 0.01, "factors_init_sigma": 0.1, "bias_wd": 0.0, "linear_wd": 0.001,
              "factors_wd": 0.001}
 
 

@@ -18,6 +18,16 @@ from nb_kit import TRUST, Jupyter, wait_status
 from sagelab.testing import SagelabServer
 
 NOTEBOOKS = ("boston-housing-linear-learner.ipynb", "linear-learner-digits.ipynb")
+# One per other built-in: each deploys and predicts with the SDK's default (de)serializers,
+# and prints the quality figure the test checks.
+BUILTINS = {
+    "xgboost-breast-cancer.ipynb": ("Accuracy", 0.93),
+    "kmeans-iris.ipynb": ("Adjusted Rand index", 0.65),
+    "knn-digits.ipynb": ("Accuracy", 0.95),
+    "factorization-machines-digits.ipynb": ("Accuracy", 0.95),
+    "random-cut-forest-anomalies.ipynb": ("Precision of the top scores", 0.8),
+    "pca-digits.ipynb": ("Captured variance ratio vs scikit-learn", 0.97),
+}
 
 # Run in the instance's kernel: every example at once (each deploys once, and deploy waits),
 # one nbclient process per notebook, each writing its executed copy to `executed/`.
@@ -46,7 +56,7 @@ runs = {
 }
 for name, run in runs.items():
     out, _ = run.communicate()
-    print("EXIT", name, run.returncode, out[-3000:] if run.returncode else "")
+    print("EXIT", name, run.returncode, out[-6000:] if run.returncode else "")
 """
 
 
@@ -94,6 +104,30 @@ def examples_role(server: SagelabServer) -> str:
     return arn
 
 
+def _run_examples(
+    sm: Any, jupyter: Callable[[Any, str], Jupyter], role: str, names: list[str]
+) -> tuple[str, Jupyter]:
+    """Runs `names` inside a new instance; answers the instance's name and its JupyterLab."""
+    name = f"nb-examples-{uuid.uuid4().hex[:8]}"
+    sm.create_notebook_instance(
+        NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=role
+    )
+    wait_status(sm, name, "InService")
+    lab = jupyter(sm, name)
+    listed = lab.get("api/contents/SageMaker Examples").json()["content"]
+    assert set(names) <= {e["name"] for e in listed}
+    out = lab.run(f"NAMES = {names!r}\n{RUNNER}", timeout=420)
+    for notebook in names:
+        assert f"EXIT {notebook} 0" in out, out
+    return name, lab
+
+
+def _retire(sm: Any, name: str) -> None:
+    sm.stop_notebook_instance(NotebookInstanceName=name)
+    wait_status(sm, name, "Stopped")
+    sm.delete_notebook_instance(NotebookInstanceName=name)
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(400)
 def test_example_notebooks_run_inside_an_instance(
@@ -103,26 +137,28 @@ def test_example_notebooks_run_inside_an_instance(
     examples_role: str,
 ) -> None:
     sm = client("sagemaker")
-    name = f"nb-examples-{uuid.uuid4().hex[:8]}"
-    sm.create_notebook_instance(
-        NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=examples_role
-    )
-    wait_status(sm, name, "InService")
-    lab = jupyter(sm, name)
-    listed = lab.get("api/contents/SageMaker Examples").json()["content"]
-    assert set(NOTEBOOKS) <= {e["name"] for e in listed}
-
-    out = lab.run(f"NAMES = {list(NOTEBOOKS)!r}\n{RUNNER}", timeout=330)
-    for notebook in NOTEBOOKS:
-        assert f"EXIT {notebook} 0" in out, out
-
+    name, lab = _run_examples(sm, jupyter, examples_role, list(NOTEBOOKS))
     boston = _printed(lab, NOTEBOOKS[0])
     assert _number("RMSE", boston) < 0.75 * _number("RMSE of always predicting the mean", boston)
     digits = _printed(lab, NOTEBOOKS[1])
     assert _number("Accuracy", digits) > 0.95
     for printed in (boston, digits):
         _assert_cleaned_up(sm, printed)
+    _retire(sm, name)
 
-    sm.stop_notebook_instance(NotebookInstanceName=name)
-    wait_status(sm, name, "Stopped")
-    sm.delete_notebook_instance(NotebookInstanceName=name)
+
+@pytest.mark.slow
+@pytest.mark.timeout(500)
+def test_builtin_example_notebooks_deploy_and_predict(
+    server: SagelabServer,
+    client: Callable[..., Any],
+    jupyter: Callable[[Any, str], Jupyter],
+    examples_role: str,
+) -> None:
+    sm = client("sagemaker")
+    name, lab = _run_examples(sm, jupyter, examples_role, list(BUILTINS))
+    for notebook, (label, floor) in BUILTINS.items():
+        printed = _printed(lab, notebook)
+        assert _number(label, printed) >= floor, (notebook, printed)
+        _assert_cleaned_up(sm, printed)
+    _retire(sm, name)

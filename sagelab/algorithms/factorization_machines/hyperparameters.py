@@ -59,6 +59,7 @@ class Config:
     mini_batch_size: int
     clip_gradient: float | None
     rescale_grad: float
+    eps: float
     groups: dict[str, Group]
     values: dict[str, Any]
 
@@ -76,4 +77,5 @@ def resolve(raw: dict[str, str]) -> Config:
     return Config(int(values["feature_dim"]), int(values["num_factors"]),
                   str(values["predictor_type"]), int(values["epochs"]),
                   int(values["mini_batch_size"]), None if clip is None else float(clip),
-                  float(values.get("rescale_grad", 1.0)), groups, values)
+                  float(values.get("rescale_grad", 1.0)), float(values.get("eps", 1e-8)),
+                  groups, values)

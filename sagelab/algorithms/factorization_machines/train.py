@@ -1,6 +1,7 @@
-"""Factorization Machines training: mini-batch SGD over sparse batches with a learning rate
-and weight decay per parameter group (bias, linear, factors), as the hyperparameters name
-them; squared loss (regressor) or logistic loss (binary_classifier).
+"""Factorization Machines training: mini-batch Adam (the real algorithm's optimizer, whence
+its `eps`) over sparse batches with a learning rate and weight decay per parameter group
+(bias, linear, factors), as the hyperparameters name them; squared loss (regressor) or
+logistic loss (binary_classifier).
 
 Train and test channels are RecordIO-protobuf only, as the real algorithm (§3.5).
 """
@@ -29,6 +30,8 @@ from sagelab.algorithms.linear_learner.metrics import quality_line
 
 Array = npt.NDArray[np.float32]
 _SEED = 0
+_GROUPS = (("bias", "w0"), ("linear", "w"), ("factors", "v"))
+_BETA1, _BETA2 = 0.9, 0.999
 
 
 def _init(group: Group, shape: tuple[int, ...], rng: np.random.Generator) -> Array:
@@ -60,6 +63,9 @@ class Trainer:
         self.params = Parameters(
             _init(groups["bias"], (1,), rng), _init(groups["linear"], (config.feature_dim,), rng),
             _init(groups["factors"], (config.feature_dim, config.num_factors), rng))
+        self.moments = {attr: (np.zeros_like(getattr(self.params, attr)),
+                               np.zeros_like(getattr(self.params, attr))) for _, attr in _GROUPS}
+        self.steps = 0
 
     def loss_gradient(self, raw: Array, labels: Array) -> tuple[float, Array]:
         """(summed loss, ∂loss/∂ŷ per row)."""
@@ -75,14 +81,26 @@ class Trainer:
         loss, dloss = self.loss_gradient(state.raw, labels)
         scale = np.float32(self.config.rescale_grad / len(labels))
         grads = gradients(self.params, x, state, dloss * scale)
-        for name, attr in (("bias", "w0"), ("linear", "w"), ("factors", "v")):
+        self.steps += 1
+        for name, attr in _GROUPS:
             group = self.config.groups[name]
             value, grad = getattr(self.params, attr), getattr(grads, attr)
             grad = grad + group.wd * value
             if self.config.clip_gradient is not None:
                 grad = np.clip(grad, -self.config.clip_gradient, self.config.clip_gradient)
-            setattr(self.params, attr, (value - group.lr * grad).astype(np.float32))
+            updated = value - self._adam(attr, grad, group.lr)
+            setattr(self.params, attr, updated.astype(np.float32))
         return loss
+
+    def _adam(self, attr: str, grad: Array, lr: float) -> Array:
+        first, second = self.moments[attr]
+        first *= _BETA1
+        first += (1 - _BETA1) * grad
+        second *= _BETA2
+        second += (1 - _BETA2) * grad * grad
+        unbiased = lr * np.sqrt(1 - _BETA2**self.steps) / (1 - _BETA1**self.steps)
+        step: Array = (unbiased * first / (np.sqrt(second) + self.config.eps)).astype(np.float32)
+        return step
 
 
 def evaluate(model: FMModel, scores: Array, labels: Array) -> list[tuple[str, str, float]]:

@@ -12,6 +12,7 @@ from botocore.model import OperationModel
 from sagelab.gateway.context import Principal, RequestContext
 from sagelab.gateway.pipeline import Authorizer
 from sagelab.services.base import Deps
+from sagelab.services.ce import authz as ce_authz
 from sagelab.services.cloudwatch import authz as cloudwatch_authz
 from sagelab.services.iam import authz as iam_authz
 from sagelab.services.iam.access import Check, Denial, ServiceRules
@@ -39,6 +40,7 @@ RULES: dict[str, ServiceRules] = {
     "sagemaker-runtime": runtime_authz,
     "logs": logs_authz,
     "cloudwatch": cloudwatch_authz,
+    "ce": ce_authz,
 }
 
 

@@ -22,6 +22,7 @@ _NAMED = (
     ("ServerCertificateName", "server-certificate"),
     ("VirtualMFADeviceName", "mfa"),
 )
+_ON_ONESELF = ("GetUser", "ListAccessKeys", "CreateAccessKey", "ChangePassword")
 _ARNS = ("PolicyArn", "PolicySourceArn", "OpenIDConnectProviderArn", "SAMLProviderArn")
 
 
@@ -35,7 +36,7 @@ def resource_of(ctx: RequestContext, operation: str, params: dict[str, Any]) -> 
             return str(params[member])
     if operation == "CreatePolicy":
         return arns.iam_policy(ctx.account_id, params["PolicyName"], path)
-    if operation in ("GetUser", "ListAccessKeys", "CreateAccessKey") and ctx.principal:
+    if operation in _ON_ONESELF and ctx.principal:
         return ctx.principal.arn  # acting on oneself
     return "*"
 

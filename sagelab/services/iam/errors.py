@@ -43,3 +43,8 @@ class MalformedPolicyDocument(ClientError):
 class PasswordPolicyViolation(ClientError):
     code = "PasswordPolicyViolation"
     status = 400
+
+
+class InvalidUserType(ClientError):
+    code = "InvalidUserType"
+    status = 400

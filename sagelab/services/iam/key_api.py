@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sagelab.gateway.context import RequestContext
+from sagelab.gateway.errors import AccessDenied
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam import access_keys, changes, login_profiles, password_policy
-from sagelab.services.iam.errors import IamValidationError
+from sagelab.services.iam.errors import IamValidationError, InvalidUserType
 from sagelab.services.iam.keyring import Keyring
 from sagelab.services.iam.paging import cut, listing
 from sagelab.services.sts.api import caller
@@ -131,6 +132,20 @@ class KeyApi(ServiceApi):
             login_profiles.change(
                 conn, ctx.account_id, user_name, password, password_reset_required
             )
+        return {}
+
+    def change_password(
+        self, ctx: RequestContext, *, old_password: str, new_password: str
+    ) -> dict[str, Any]:
+        principal = caller(ctx)
+        if principal.kind != "user":
+            raise InvalidUserType(message="Only IAM users can change their own password.")
+        with changes.write(self.deps.meta) as conn:
+            key = principal.name.lower()
+            if not login_profiles.matches(conn, ctx.account_id, key, old_password):
+                raise AccessDenied(message="The old password is incorrect.")
+            # A new password clears a required reset, as the console's reset flow expects.
+            login_profiles.change(conn, ctx.account_id, principal.name, new_password, False)
         return {}
 
     def delete_login_profile(self, ctx: RequestContext, *, user_name: str) -> dict[str, Any]:

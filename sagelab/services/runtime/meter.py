@@ -33,6 +33,26 @@ class Meter:
                 s[2] = min(s[2], value)
                 s[3] = max(s[3], value)
 
+    def record_invocation(
+        self,
+        where: tuple[str, str, str, str],
+        at: float,
+        status: int,
+        model: float,
+        overhead: float,
+    ) -> None:
+        """One invocation answered with `status`, `model` and `overhead` seconds."""
+        metrics = {
+            "Invocations": (1.0, "Count"),
+            "ModelLatency": (model * 1e6, "Microseconds"),
+            "OverheadLatency": (overhead * 1e6, "Microseconds"),
+        }
+        if 400 <= status < 500:
+            metrics["Invocation4XXErrors"] = (1.0, "Count")
+        elif status >= 500:
+            metrics["Invocation5XXErrors"] = (1.0, "Count")
+        self.record(where, at, metrics)
+
     def flush(self) -> None:
         with self._lock:
             stats, self._stats = self._stats, defaultdict(lambda: [0.0, 0.0, float("inf"), 0.0])

@@ -1,6 +1,7 @@
 """Which model server answers a request: the endpoint's routed instances, read from the
 store at most every `TTL` seconds, and picked by variant weight (or `TargetVariant`), then
-in turn within the variant."""
+in turn within the variant. A route also carries what the serving generation was configured
+with: its data capture policy and its async inference config."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
+from sagelab.services.runtime.capture import Policy
 from sagelab.services.sagemaker import resources
-from sagelab.services.sagemaker.hosting import ENDPOINT, instances, scope
+from sagelab.services.sagemaker.hosting import ENDPOINT, endpoints, instances, scope
 from sagelab.store.metadata import MetadataStore
 
 # Shorter than the hosting reconciler's drain time, so traffic leaves a drained generation
@@ -41,8 +44,15 @@ class Variant:
 
 @dataclass(frozen=True)
 class Route:
+    name: str  # as created
     variants: dict[str, Variant]
     expires: float
+    capture: Policy | None = None
+    async_config: dict[str, Any] | None = None
+
+    @property
+    def instance_count(self) -> int:
+        return sum(len(v.targets) for v in self.variants.values())
 
     def pick(self, target: str | None, avoid: set[int]) -> Target | None:
         """An instance of `target` (which must be one of `variants`), or of a variant drawn
@@ -89,9 +99,18 @@ class Router:
             if endpoint is None or endpoint.status not in _SERVING:
                 return None
             serving = instances.serving(conn, where, name)
+            desired = endpoints.desired_of(conn, where, name)
         weights = {v["VariantName"]: v["CurrentWeight"] for v in endpoint.doc["ProductionVariants"]}
         variants = {n: Variant(n, float(w), []) for n, w in weights.items()}
         for i in serving:
             if i.variant in variants and i.port is not None:
                 variants[i.variant].targets.append(Target(i.variant, i.instance_id, i.port))
-        return Route(variants, time.monotonic() + TTL)
+        generation = serving[0].generation if serving else desired.get("generation")
+        wanted = endpoints.serving_snapshot(desired, generation or 0)
+        return Route(
+            endpoint.name,
+            variants,
+            time.monotonic() + TTL,
+            Policy.of(wanted.get("capture")),
+            wanted.get("async"),
+        )

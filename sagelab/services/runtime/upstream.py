@@ -48,9 +48,15 @@ class Upstream:
                 return
         conn.close()
 
-    def invoke(self, port: int, body: bytes, headers: dict[str, str]) -> Answer:
+    def invoke(
+        self, port: int, body: bytes, headers: dict[str, str], timeout: float = TIMEOUT
+    ) -> Answer:
         sent = {k: v for k, v in headers.items() if k in _FORWARDED}
         conn = self._take(port)
+        if conn.timeout != timeout:  # async invocations have their own limit
+            conn.timeout = timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
         try:
             conn.request("POST", "/invocations", body=body, headers=sent)
             resp = conn.getresponse()

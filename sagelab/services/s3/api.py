@@ -11,16 +11,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sagelab.gateway.context import RequestContext
-from sagelab.services.s3 import buckets, multipart, objects
+from sagelab.services.s3 import acls, buckets, multipart, objects
+from sagelab.services.s3.acl_api import AclApi
 from sagelab.services.s3.bucket_config_api import BucketConfigApi
+from sagelab.services.s3.errors import (
+    AccessControlListNotSupported,
+    InvalidBucketAclWithObjectOwnership,
+)
 from sagelab.services.s3.listing_api import ListingApi
 from sagelab.services.s3.multipart_api import MultipartApi
 from sagelab.services.s3.object_api import ObjectApi
-from sagelab.services.s3.params import acl as _acl
 from sagelab.services.s3.params import refuse
 
 
-class S3Api(BucketConfigApi, ObjectApi, ListingApi, MultipartApi):
+class S3Api(BucketConfigApi, AclApi, ObjectApi, ListingApi, MultipartApi):
     service_name = "s3"
 
     def startup(self) -> None:
@@ -67,7 +71,6 @@ class S3Api(BucketConfigApi, ObjectApi, ListingApi, MultipartApi):
         acl: str | None = None,
         object_ownership: str | None = None,
     ) -> dict[str, Any]:
-        _acl(acl)
         config = dict(create_bucket_configuration or {})
         refuse(
             **{
@@ -77,8 +80,9 @@ class S3Api(BucketConfigApi, ObjectApi, ListingApi, MultipartApi):
             }
         )
         region = buckets.target_region(ctx.region, config.get("LocationConstraint"))
+        settings = _first_settings(acl, object_ownership)
         with self.deps.meta.begin() as conn:
-            buckets.create(conn, bucket, ctx.account_id, region)
+            buckets.create(conn, bucket, ctx.account_id, region, settings)
         return {"Location": f"/{bucket}"}
 
     def head_bucket(
@@ -96,3 +100,17 @@ class S3Api(BucketConfigApi, ObjectApi, ListingApi, MultipartApi):
             freed = multipart.forget_bucket(conn, bucket)
         objects.discard(self.deps.blobs, freed)
         return {}
+
+
+def _first_settings(acl: str | None, object_ownership: str | None) -> dict[str, Any]:
+    """A new bucket's ownership, public access block and ACL documents."""
+    settings = acls.default_config()
+    if object_ownership is not None:
+        settings[acls.OWNERSHIP] = object_ownership
+    try:
+        acls.check_settable(settings, acl)
+    except AccessControlListNotSupported as refused:
+        raise InvalidBucketAclWithObjectOwnership() from refused
+    if acl not in (None, acls.PRIVATE):
+        settings[acls.BUCKET_ACL] = acl
+    return settings

@@ -73,8 +73,11 @@ def target_region(request_region: str, constraint: str | None) -> str:
     return region
 
 
-def create(conn: Connection, name: str, account: str, region: str) -> Bucket:
-    """Create, or return the existing bucket for AWS's idempotent us-east-1 re-create."""
+def create(
+    conn: Connection, name: str, account: str, region: str, config: dict[str, Any]
+) -> Bucket:
+    """Create with its first subresource documents, or return the existing bucket for
+    AWS's idempotent us-east-1 re-create."""
     if not bucket_names.is_valid(name):
         raise InvalidBucketName(name)
     existing = _find(conn, name)
@@ -87,7 +90,11 @@ def create(conn: Connection, name: str, account: str, region: str) -> Bucket:
     bucket = Bucket(name, account, region, time.time())
     conn.execute(
         insert(buckets).values(
-            name=name, account_id=account, region=region, created_at=bucket.created_at, config={}
+            name=name,
+            account_id=account,
+            region=region,
+            created_at=bucket.created_at,
+            config=config,
         )
     )
     return bucket

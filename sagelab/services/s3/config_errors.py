@@ -41,6 +41,16 @@ class EncryptionNotFound(_Missing):
     text = "The server side encryption configuration was not found"
 
 
+class OwnershipControlsNotFound(_Missing):
+    code = "OwnershipControlsNotFoundError"
+    text = "The bucket ownership controls were not found"
+
+
+class NoSuchPublicAccessBlockConfiguration(_Missing):
+    code = "NoSuchPublicAccessBlockConfiguration"
+    text = "The public access block configuration was not found"
+
+
 class MalformedPolicy(ClientError):
     code = "MalformedPolicy"
 

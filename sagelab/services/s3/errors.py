@@ -238,3 +238,55 @@ class MalformedXML(ClientError):
 
 def access_denied() -> AccessDenied:
     return AccessDenied(message="Access Denied")
+
+
+class InvalidPartNumber(ClientError):
+    code = "InvalidPartNumber"
+    status = 416
+
+    def __init__(self, requested: int, count: int) -> None:
+        super().__init__(
+            message="The requested partnumber is not satisfiable",
+            PartNumberRequested=str(requested),
+            ActualPartCount=str(count),
+        )
+
+
+class ConditionalRequestConflict(ClientError):
+    """A conditional write whose condition held when it began, but not once its bytes were in:
+    another write of the key committed meanwhile."""
+
+    code = "ConditionalRequestConflict"
+    status = 409
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            message="A conflicting conditional operation is currently in progress against this "
+            "resource. Please try again.",
+            Key=key,
+        )
+
+
+class BadDigest(ClientError):
+    code = "BadDigest"
+
+    def __init__(self, algorithm: str) -> None:
+        super().__init__(
+            message=f"The {algorithm} you specified did not match the calculated checksum."
+        )
+
+
+class AccessControlListNotSupported(ClientError):
+    code = "AccessControlListNotSupported"
+
+    def __init__(self) -> None:
+        super().__init__(message="The bucket does not allow ACLs")
+
+
+class InvalidBucketAclWithObjectOwnership(ClientError):
+    code = "InvalidBucketAclWithObjectOwnership"
+
+    def __init__(self) -> None:
+        super().__init__(
+            message="Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+        )

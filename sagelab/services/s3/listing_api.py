@@ -8,7 +8,7 @@ from typing import Any
 
 from sagelab.gateway.context import RequestContext
 from sagelab.services.base import ServiceApi
-from sagelab.services.s3 import buckets, key_index, listing
+from sagelab.services.s3 import buckets, key_index, listing, versions
 from sagelab.services.s3.errors import InvalidArgument
 from sagelab.services.s3.listing import Cursor, Fetch, Page
 
@@ -204,6 +204,10 @@ class ListingApi(ServiceApi):
             return Cursor(key_marker)
         with self.deps.meta.connect() as conn:
             seq = key_index.version_seq(conn, bucket, key_marker, version_id_marker)
+        if seq is None and version_id_marker == versions.NULL_VERSION:
+            # A "null" marker deleted since (a cleanup loop): list the key's versions again.
+            return Cursor(key_marker, inclusive=True)
+        seq = seq or versions.seq_in(version_id_marker)
         if seq is None:
             raise InvalidArgument(
                 "Invalid version id specified", "version-id-marker", version_id_marker

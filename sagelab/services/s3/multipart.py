@@ -11,17 +11,18 @@ import base64
 import hashlib
 import secrets
 import time
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select
 
 from sagelab.gateway.checksums import ChecksumReader, new_hasher
 from sagelab.gateway.http import PullReader
-from sagelab.services.s3 import buckets, objects
+from sagelab.services.s3 import buckets, object_parts, objects
 from sagelab.services.s3.errors import (
+    BadDigest,
     EntityTooSmall,
-    InvalidArgument,
     InvalidPart,
     InvalidPartOrder,
     InvalidRequest,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from sagelab.store.metadata import MetadataStore
 
 MIN_PART_SIZE = 5 << 20
-MAX_PART_NUMBER = 10_000
 COMPOSITE = "COMPOSITE"
 FULL_OBJECT = "FULL_OBJECT"
 # CRC64NVME has no composite form; the others default to it.
@@ -54,6 +54,15 @@ class MultipartUpload:
     spec: ObjectSpec
     checksum_algorithm: str | None
     checksum_type: str | None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a CompleteMultipartUpload says of the whole object: checked before it commits."""
+
+    checksums: dict[str, str] = field(default_factory=dict)  # {"CRC32": b64, ...}
+    checksum_type: str | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,15 +150,6 @@ def find(conn: Connection, target: Target, key: str, upload_id: str) -> Multipar
     return upload_from_row(row)
 
 
-def _check_part_number(part_number: int) -> None:
-    if not 1 <= part_number <= MAX_PART_NUMBER:
-        raise InvalidArgument(
-            "Part number must be an integer between 1 and 10000, inclusive",
-            "partNumber",
-            str(part_number),
-        )
-
-
 def put_part(
     meta: MetadataStore,
     blobs: BlobStore,
@@ -159,7 +159,7 @@ def put_part(
     """Store one part (a re-upload of a part number replaces it); `where` is (target, key,
     upload id, part number)."""
     target, key, upload_id, part_number = where
-    _check_part_number(part_number)
+    object_parts.check_number(part_number)
     with meta.connect() as conn:
         find(conn, target, key, upload_id)
     # A part is invisible until CompleteMultipartUpload, which syncs it before the object's
@@ -224,8 +224,11 @@ def complete(
     blobs: BlobStore,
     where: tuple[Target, str, str],
     requested: list[dict[str, Any]],
+    claims: Claims,
+    guard: Callable[[Connection], None] | None = None,
 ) -> StoredObject:
-    """Assemble the listed parts, in order, into the key's new version."""
+    """Assemble the listed parts, in order, into the key's new version; `guard` runs in the
+    committing transaction."""
     target, key, upload_id = where
     with meta.connect() as conn:
         upload = find(conn, target, key, upload_id)
@@ -240,15 +243,18 @@ def complete(
         _multipart_etag(chosen),
         time.time(),
         upload.spec,
-        tuple(Part(p.blob_id, p.size) for p in chosen),
+        tuple(Part(p.blob_id, p.size, p.part_number, p.checksums) for p in chosen),
     )
     draft = _with_checksums(blobs, upload, draft, chosen)
+    _check_claims(upload, draft, claims)
     kept = {p.blob_id for p in chosen}
     blobs.sync(kept)
     leftovers: list[str] = []
 
     def finish(conn: Connection) -> None:
         find(conn, target, key, upload_id)  # not completed or aborted meanwhile
+        if guard is not None:
+            guard(conn)
         leftovers.extend(b for b in _forget(conn, upload_id) if b not in kept)
 
     stored_object = objects.commit(meta, blobs, target, draft, on_failure=[], also=finish)
@@ -290,6 +296,29 @@ def _check_part_checksum(upload: MultipartUpload, item: dict[str, Any], part: St
         )
     if given is not None and given != part.checksums.get(algorithm):
         raise InvalidPart(upload.upload_id, part.part_number, str(item.get("ETag", "")))
+
+
+def _check_claims(upload: MultipartUpload, draft: StoredObject, claims: Claims) -> None:
+    if claims.size is not None and claims.size != draft.size:
+        raise InvalidRequest(
+            message=f"The provided 'x-amz-mp-object-size' header value {claims.size} "
+            f"does not match what was computed: {draft.size}"
+        )
+    if claims.checksum_type is not None and claims.checksum_type != upload.checksum_type:
+        raise InvalidRequest(
+            message=f"The upload was created using the {upload.checksum_type or 'null'} "
+            "checksum mode. The complete request must use the same checksum mode."
+        )
+    for algorithm, value in claims.checksums.items():
+        if algorithm != upload.checksum_algorithm:
+            raise InvalidRequest(
+                message="The upload was created using the "
+                f"{(upload.checksum_algorithm or 'null').lower()} checksum algorithm. The "
+                "complete request must use the same checksum algorithm."
+            )
+        # A composite value may be sent with or without its `-<parts>` suffix.
+        if value.split("-")[0] != draft.spec.checksums[algorithm].split("-")[0]:
+            raise BadDigest(algorithm)
 
 
 def _multipart_etag(chosen: list[StoredPart]) -> str:

@@ -9,14 +9,24 @@ from typing import Any
 from sagelab.gateway.context import RequestContext
 from sagelab.gateway.http import BodyReader, PullReader
 from sagelab.services.base import ServiceApi
-from sagelab.services.s3 import buckets, copy, key_index, listing, multipart, objects, params
-from sagelab.services.s3.errors import InvalidRequest
+from sagelab.services.s3 import (
+    acls,
+    buckets,
+    copy,
+    key_index,
+    listing,
+    multipart,
+    objects,
+    params,
+    write_conditions,
+)
 from sagelab.services.s3.listing import Cursor
 from sagelab.services.s3.multipart import MultipartUpload, StoredPart
 from sagelab.services.s3.object_api import checksum_members
 from sagelab.services.s3.object_headers import spec_from_members
 from sagelab.services.s3.objects import Target
 from sagelab.services.s3.preconditions import Conditions
+from sagelab.services.s3.write_conditions import WriteConditions
 
 DEFAULT_MAX_PARTS = 1000
 
@@ -68,7 +78,7 @@ class MultipartApi(ServiceApi):
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
     ) -> dict[str, Any]:
-        params.acl(acl)
+        acls.check_request(self.deps.meta, bucket, acl)
         spec = spec_from_members(
             content_type=content_type,
             cache_control=cache_control,
@@ -80,6 +90,7 @@ class MultipartApi(ServiceApi):
             metadata=metadata,
             storage_class=storage_class,
             tagging=tagging,
+            acl=acl,
         )
         initiator = ctx.principal.arn if ctx.principal else ctx.account_id
         upload = multipart.create(
@@ -183,17 +194,29 @@ class MultipartApi(ServiceApi):
         checksum_type: str | None = None,
         mpu_object_size: int | None = None,
         expected_bucket_owner: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
     ) -> dict[str, Any]:
         target = self._target(ctx, bucket, expected_bucket_owner)
         requested = (multipart_upload or {}).get("Parts", [])
-        stored = multipart.complete(
-            self.deps.meta, self.deps.blobs, (target, key, upload_id), requested
+        recheck = write_conditions.guard(
+            self.deps.meta, target, key, WriteConditions(if_match, if_none_match)
         )
-        if mpu_object_size is not None and mpu_object_size != stored.size:
-            raise InvalidRequest(
-                message=f"The provided 'x-amz-mp-object-size' header value {mpu_object_size} "
-                f"does not match what was computed: {stored.size}"
-            )
+        sent = {
+            "CRC32": checksum_crc32,
+            "CRC32C": checksum_crc32_c,
+            "CRC64NVME": checksum_crc64_nvme,
+            "SHA1": checksum_sha1,
+            "SHA256": checksum_sha256,
+        }
+        claims = multipart.Claims(
+            {alg: value for alg, value in sent.items() if value is not None},
+            checksum_type,
+            mpu_object_size,
+        )
+        stored = multipart.complete(
+            self.deps.meta, self.deps.blobs, (target, key, upload_id), requested, claims, recheck
+        )
         out: dict[str, Any] = {
             "Location": f"/{bucket}/{key}",
             "Bucket": bucket,

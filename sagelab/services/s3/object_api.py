@@ -13,7 +13,16 @@ from typing import Any
 from sagelab.gateway.context import RequestContext
 from sagelab.gateway.http import BodyReader
 from sagelab.services.base import ServiceApi
-from sagelab.services.s3 import buckets, copy, objects, params, ranges
+from sagelab.services.s3 import (
+    acls,
+    buckets,
+    copy,
+    object_parts,
+    objects,
+    params,
+    ranges,
+    write_conditions,
+)
 from sagelab.services.s3 import tagging as object_tags
 from sagelab.services.s3.errors import InvalidRequest, MalformedXML, NotModified
 from sagelab.services.s3.object_headers import (
@@ -25,6 +34,7 @@ from sagelab.services.s3.object_headers import (
 )
 from sagelab.services.s3.objects import StoredObject, Target
 from sagelab.services.s3.preconditions import Conditions, check
+from sagelab.services.s3.write_conditions import WriteConditions
 
 _PARTIAL_CONTENT = 206
 _NOT_MODIFIED = 304
@@ -82,8 +92,10 @@ class ObjectApi(ServiceApi):
         website_redirect_location: str | None = None,
         tagging: str | None = None,
         expected_bucket_owner: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
     ) -> dict[str, Any]:
-        params.acl(acl)
+        acls.check_request(self.deps.meta, bucket, acl)
         objects.check_size(content_length)
         spec = spec_from_members(
             content_type=content_type,
@@ -96,10 +108,15 @@ class ObjectApi(ServiceApi):
             metadata=metadata,
             storage_class=storage_class,
             tagging=tagging,
+            acl=acl,
         )
         target = _target(ctx, bucket, expected_bucket_owner)
+        objects.check_key(key)
+        recheck = write_conditions.guard(
+            self.deps.meta, target, key, WriteConditions(if_match, if_none_match)
+        )
         upload = params.upload(body)
-        stored = objects.put(self.deps.meta, self.deps.blobs, target, key, upload, spec)
+        stored = objects.put(self.deps.meta, self.deps.blobs, target, key, upload, spec, recheck)
         out: dict[str, Any] = {"ETag": stored.etag, **checksum_members(stored.spec.checksums)}
         if stored.spec.checksums:
             out["ChecksumType"] = "FULL_OBJECT"
@@ -127,6 +144,7 @@ class ObjectApi(ServiceApi):
         version_id: str | None = None,
         expected_bucket_owner: str | None = None,
         checksum_mode: str | None = None,
+        part_number: int | None = None,
     ) -> dict[str, Any]:
         conditions = Conditions(if_match, if_none_match, if_modified_since, if_unmodified_since)
         try:
@@ -134,7 +152,7 @@ class ObjectApi(ServiceApi):
                 ctx,
                 (bucket, key, version_id, expected_bucket_owner),
                 conditions,
-                range,
+                (range, part_number),
                 Overrides(
                     response_cache_control,
                     response_content_disposition,
@@ -175,6 +193,7 @@ class ObjectApi(ServiceApi):
         version_id: str | None = None,
         expected_bucket_owner: str | None = None,
         checksum_mode: str | None = None,
+        part_number: int | None = None,
     ) -> dict[str, Any]:
         conditions = Conditions(if_match, if_none_match, if_modified_since, if_unmodified_since)
         try:
@@ -182,7 +201,7 @@ class ObjectApi(ServiceApi):
                 ctx,
                 (bucket, key, version_id, expected_bucket_owner),
                 conditions,
-                range,
+                (range, part_number),
                 Overrides(
                     response_cache_control,
                     response_content_disposition,
@@ -202,11 +221,13 @@ class ObjectApi(ServiceApi):
         ctx: RequestContext,
         where: tuple[str, str, str | None, str | None],
         conditions: Conditions,
-        range_header: str | None,
+        wanted: tuple[str | None, int | None],
         overrides: Overrides,
     ) -> tuple[StoredObject, dict[str, Any], tuple[int, int]]:
-        """What GetObject and HeadObject share: the object, its output members, the span."""
+        """What GetObject and HeadObject share: the object, its output members, the span
+        (`wanted` is the Range header and the part number, at most one of them given)."""
         bucket, key, version_id, expected_owner = where
+        range_header, part_number = wanted
         with self.deps.meta.connect() as conn:
             found = buckets.get(conn, bucket, ctx.account_id, expected_owner)
             obj = objects.head(conn, bucket, key, version_id)
@@ -214,8 +235,10 @@ class ObjectApi(ServiceApi):
             check(conditions, obj.etag, obj.last_modified)
         except NotModified as exc:
             raise _Unmodified(obj) from exc
-        span = ranges.resolve(range_header, obj.size)
+        span = _span(obj, range_header, part_number)
         out = describe(obj, overrides, whole=span is None) | _version_member(found, obj.version_id)
+        if part_number is not None and obj.parts:
+            out["PartsCount"] = len(obj.parts)
         if span is None:
             return obj, out, (0, obj.size - 1)
         first, last = span
@@ -225,6 +248,37 @@ class ObjectApi(ServiceApi):
         out["StatusCode"] = _PARTIAL_CONTENT
         return obj, out, span
 
+    def get_object_attributes(
+        self,
+        ctx: RequestContext,
+        *,
+        bucket: str,
+        key: str,
+        object_attributes: list[str],
+        version_id: str | None = None,
+        max_parts: int | None = None,
+        part_number_marker: int | None = None,
+        expected_bucket_owner: str | None = None,
+    ) -> dict[str, Any]:
+        with self.deps.meta.connect() as conn:
+            found = buckets.get(conn, bucket, ctx.account_id, expected_bucket_owner)
+            obj = objects.head(conn, bucket, key, version_id)
+        wanted = set(object_attributes)
+        attributes: dict[str, Any] = {
+            # Unlike GetObject's header, this ETag is bare, without its quotes.
+            "ETag": obj.etag.strip('"'),
+            "Checksum": checksum_members(obj.spec.checksums)
+            | {"ChecksumType": obj.spec.checksum_type}
+            if obj.spec.checksums
+            else None,
+            "ObjectParts": object_parts.page(obj, part_number_marker, max_parts),
+            "StorageClass": obj.spec.storage_class,
+            "ObjectSize": obj.size,
+        }
+        out: dict[str, Any] = {k: v for k, v in attributes.items() if k in wanted}
+        out["LastModified"] = datetime.fromtimestamp(obj.last_modified, UTC)
+        return out | _version_member(found, obj.version_id)
+
     def delete_object(
         self,
         ctx: RequestContext,
@@ -233,6 +287,8 @@ class ObjectApi(ServiceApi):
         key: str,
         version_id: str | None = None,
         expected_bucket_owner: str | None = None,
+        # Object Lock is not built, so no version is under governance retention to bypass.
+        bypass_governance_retention: bool | None = None,
     ) -> dict[str, Any]:
         target = _target(ctx, bucket, expected_bucket_owner)
         deleted = objects.delete_object(self.deps.meta, self.deps.blobs, target, key, version_id)
@@ -246,6 +302,7 @@ class ObjectApi(ServiceApi):
         delete: dict[str, Any],
         expected_bucket_owner: str | None = None,
         checksum_algorithm: str | None = None,
+        bypass_governance_retention: bool | None = None,
     ) -> dict[str, Any]:
         wanted = delete.get("Objects", [])
         if not wanted or len(wanted) > MAX_DELETE_KEYS:
@@ -286,7 +343,7 @@ class ObjectApi(ServiceApi):
         expected_bucket_owner: str | None = None,
         expected_source_bucket_owner: str | None = None,
     ) -> dict[str, Any]:
-        params.acl(acl)
+        acls.check_request(self.deps.meta, bucket, acl)
         objects.check_key(key)
         source = copy.parse_source(copy_source)
         src = copy.open_source(
@@ -318,6 +375,7 @@ class ObjectApi(ServiceApi):
             replaced if metadata_directive == "REPLACE" else src.spec,
             storage_class=replaced.storage_class,
             tags=replaced.tags if tagging_directive == "REPLACE" else src.spec.tags,
+            acl=acl or "private",  # a copy never inherits its source's ACL
         )
         same_place = (bucket, key) == (source.bucket, source.key)
         if same_place and metadata_directive != "REPLACE" and storage_class is None:
@@ -414,6 +472,16 @@ class ObjectApi(ServiceApi):
             obj = objects.head(conn, bucket, key, version_id)
         out = {"TagSet": object_tags.to_tag_set(obj.spec.tags)}
         return out | _version_member(found, obj.version_id)
+
+
+def _span(
+    obj: StoredObject, range_header: str | None, part_number: int | None
+) -> tuple[int, int] | None:
+    """The inclusive span a read asks for, or None for the whole object."""
+    if part_number is None:
+        return ranges.resolve(range_header, obj.size)
+    # An empty object has no byte to name in a Content-Range: S3 answers it whole.
+    return object_parts.span(obj, part_number, range_header) if obj.size else None
 
 
 class _Unmodified(Exception):

@@ -74,6 +74,7 @@ def put_spec(
     user_metadata: dict[str, str] | None,
     storage_class: str | None,
     tags: dict[str, str],
+    acl: str | None = None,
 ) -> ObjectSpec:
     kept = {name: value for name, value in headers.items() if value not in (None, "")}
     encoding = _without_aws_chunked(kept.pop("ContentEncoding", None))
@@ -87,6 +88,7 @@ def put_spec(
         user_metadata={k.lower(): v for k, v in (user_metadata or {}).items()},
         storage_class=storage_class or "STANDARD",
         tags=tags,
+        acl=acl or "private",
     )
 
 
@@ -114,6 +116,7 @@ def spec_from_members(
     metadata: dict[str, str] | None,
     storage_class: str | None,
     tagging: str | None,
+    acl: str | None,
 ) -> ObjectSpec:
     """The stored description of an object from the members PutObject and
     CreateMultipartUpload share."""
@@ -130,4 +133,5 @@ def spec_from_members(
         user_metadata=metadata,
         storage_class=storage_class,
         tags=tags_from_query(tagging),
+        acl=acl,
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from sagelab.gateway.http import BodyReader
 from sagelab.services.s3 import buckets, versions
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NULL_VERSION", "Deleted"]
 
+# An object's canned ACL rides in its `headers` column under a name no output member has.
+_ACL_FIELD = "x-amz-acl"
 MAX_KEY_BYTES = 1024
 MAX_PUT_SIZE = 5 << 30
 
@@ -50,6 +52,7 @@ class ObjectSpec:
     checksums: dict[str, str] = field(default_factory=dict)
     storage_class: str = "STANDARD"
     tags: dict[str, str] = field(default_factory=dict)
+    acl: str = "private"  # a canned ACL's name
 
     @property
     def checksum_type(self) -> str:
@@ -60,10 +63,13 @@ class ObjectSpec:
 
 @dataclass(frozen=True)
 class Part:
-    """One stretch of a multipart object's bytes, in its own blob."""
+    """One stretch of a multipart object's bytes, in its own blob, under the part number it
+    was uploaded as (GetObject `partNumber` and GetObjectAttributes name parts by it)."""
 
     blob_id: str
     size: int
+    number: int
+    checksums: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,15 +111,22 @@ def check_size(content_length: int | None, maximum: int = MAX_PUT_SIZE) -> None:
 
 
 def from_row(row: Any) -> StoredObject:
+    headers = dict(row.headers or {})
+    acl = headers.pop(_ACL_FIELD, "private")
     spec = ObjectSpec(
         content_type=row.content_type or "binary/octet-stream",
-        headers=dict(row.headers or {}),
+        headers=headers,
+        acl=acl,
         user_metadata=dict(row.user_metadata or {}),
         checksums=dict(row.checksums or {}),
         storage_class=row.storage_class,
         tags=dict(row.tags or {}),
     )
-    parts = tuple(Part(p["blob_id"], p["size"]) for p in row.parts or ())
+    parts = tuple(
+        # Rows written before parts kept their numbers were completed from parts 1..N.
+        Part(p["blob_id"], p["size"], p.get("number", i), p.get("checksums", {}))
+        for i, p in enumerate(row.parts or (), start=1)
+    )
     return StoredObject(
         row.bucket,
         row.key,
@@ -139,12 +152,13 @@ def _values(obj: StoredObject) -> dict[str, Any]:
         "etag": obj.etag,
         "last_modified": obj.last_modified,
         "content_type": obj.spec.content_type,
-        "headers": obj.spec.headers,
+        "headers": obj.spec.headers
+        | ({} if obj.spec.acl == "private" else {_ACL_FIELD: obj.spec.acl}),
         "user_metadata": obj.spec.user_metadata,
         "checksums": obj.spec.checksums,
         "storage_class": obj.spec.storage_class,
         "tags": obj.spec.tags,
-        "parts": [{"blob_id": p.blob_id, "size": p.size} for p in obj.parts] or None,
+        "parts": [asdict(p) for p in obj.parts] or None,
     }
 
 
@@ -155,8 +169,9 @@ def put(
     key: str,
     upload: Upload,
     spec: ObjectSpec,
+    also: Callable[[Connection], None] | None = None,
 ) -> StoredObject:
-    """Store `upload` as `key`."""
+    """Store `upload` as `key`; `also` runs in the committing transaction."""
     check_key(key)
     with meta.connect() as conn:
         buckets.get(conn, *target)
@@ -171,7 +186,7 @@ def put(
         time.time(),
         replace(spec, checksums=upload.digests()),
     )
-    return commit(meta, blobs, target, draft, on_failure=[info.blob_id])
+    return commit(meta, blobs, target, draft, on_failure=[info.blob_id], also=also)
 
 
 def commit(
@@ -224,6 +239,20 @@ def head(conn: Connection, bucket: str, key: str, version_id: str | None = None)
     if row.delete_marker:
         raise DeleteMarkerHere(key, row.version_id, by_version=version_id is not None)
     return from_row(row)
+
+
+def set_acl(conn: Connection, obj: StoredObject, canned: str) -> None:
+    """Replace the canned ACL of one version (PutObjectAcl)."""
+    acl = replace(obj.spec, acl=canned)
+    conn.execute(
+        update(objects)
+        .where(
+            objects.c.bucket == obj.bucket,
+            objects.c.key == obj.key,
+            objects.c.version_id == obj.version_id,
+        )
+        .values(headers=_values(replace(obj, spec=acl))["headers"])
+    )
 
 
 def delete_object(

@@ -10,19 +10,12 @@ from sagelab.gateway.errors import NotImplementedByUs
 from sagelab.gateway.http import BodyReader, BytesReader
 from sagelab.services.s3.objects import Upload
 
-# Canned ACLs that change nothing on a bucket owned by its writer (ACLs disabled, S3's default).
-_HARMLESS_ACLS = (None, "private", "bucket-owner-full-control")
-
 
 def refuse(**params: Any) -> None:
     """501 for the first parameter given whose behaviour sagelab does not build."""
     for name, value in params.items():
         if value is not None:
             raise NotImplementedByUs(message=f"The {name} parameter is not implemented by sagelab")
-
-
-def acl(value: str | None) -> None:
-    refuse(ACL=None if value in _HARMLESS_ACLS else value)
 
 
 def upload(body: BodyReader | bytes | None) -> Upload:

@@ -20,7 +20,7 @@ class Conditions:
     if_unmodified_since: datetime | None = None
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
     wanted = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
     return "*" in wanted or etag.strip('"') in wanted
 
@@ -29,12 +29,12 @@ def check(cond: Conditions, etag: str, last_modified: float) -> None:
     """Raise PreconditionFailed (412) or NotModified (304) when the request says so."""
     modified = int(last_modified)
     if cond.if_match is not None:
-        if not _etag_matches(cond.if_match, etag):
+        if not etag_matches(cond.if_match, etag):
             raise PreconditionFailed("If-Match")
     elif cond.if_unmodified_since is not None and modified > cond.if_unmodified_since.timestamp():
         raise PreconditionFailed("If-Unmodified-Since")
     if cond.if_none_match is not None:
-        if _etag_matches(cond.if_none_match, etag):
+        if etag_matches(cond.if_none_match, etag):
             raise NotModified()
     elif cond.if_modified_since is not None and modified <= cond.if_modified_since.timestamp():
         raise NotModified()

@@ -7,6 +7,8 @@ the one with the highest `seq`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 import threading
 import time
@@ -19,6 +21,7 @@ from sagelab.store.tables import objects
 
 ENABLED = "Enabled"
 NULL_VERSION = "null"
+_ID_TAG = b"v"
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,26 @@ _SEQ = _Sequence()
 
 
 def new_version_id(state: str | None) -> str:
-    return new_id() if state == ENABLED else NULL_VERSION
+    """Called inside the writing transaction, so ids order as their versions commit."""
+    return new_id(_SEQ.next()) if state == ENABLED else NULL_VERSION
 
 
-def new_id() -> str:
-    """32 URL-safe characters, like S3's version ids."""
-    return secrets.token_urlsafe(24)
+def new_id(seq: int) -> str:
+    """32 URL-safe characters, like S3's version ids, carrying the version's `seq`: a listing
+    can resume after a version id marker whose version has since been deleted."""
+    raw = _ID_TAG + seq.to_bytes(8, "big") + secrets.token_bytes(15)
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def seq_in(version_id: str) -> int | None:
+    """The `seq` a version id carries; None for "null" and ids of another form."""
+    try:
+        raw = base64.urlsafe_b64decode(version_id.encode("ascii"))
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    if len(raw) != 24 or raw[:1] != _ID_TAG:
+        return None
+    return int.from_bytes(raw[1:9], "big")
 
 
 def blob_ids(row: Any) -> list[str]:
@@ -73,7 +90,8 @@ def add(conn: Connection, state: str | None, values: dict[str, Any]) -> list[str
     conn.execute(
         update(objects).where(*where, objects.c.is_latest == True).values(is_latest=False)  # noqa: E712
     )
-    conn.execute(insert(objects).values(**values, is_latest=True, seq=_SEQ.next()))
+    seq = seq_in(values["version_id"]) or _SEQ.next()
+    conn.execute(insert(objects).values(**values, is_latest=True, seq=seq))
     return freed
 
 

@@ -147,8 +147,6 @@ class HostingApi(ServiceApi):
         async_inference_config: dict[str, Any] | None = None,
         shadow_production_variants: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        if (data_capture_config or {}).get("EnableCapture", True) and data_capture_config:
-            raise NotImplementedByUs(message="DataCaptureConfig is not implemented by sagelab yet")
         request = {
             "EndpointConfigName": endpoint_config_name,
             "ProductionVariants": production_variants,

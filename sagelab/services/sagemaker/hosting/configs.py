@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sagelab import arns
 from sagelab.services.sagemaker import resources
 from sagelab.services.sagemaker.errors import SageMakerValidation
-from sagelab.services.sagemaker.hosting import CONFIG, MODEL, models, records, scope
+from sagelab.services.sagemaker.hosting import CONFIG, MODEL, capture, models, records, scope
 from sagelab.services.sagemaker.training.validation import refuse_unbuilt
 
 _UNBUILT_VARIANT = (
@@ -21,7 +21,6 @@ _UNBUILT_VARIANT = (
     "RoutingConfig",
     "InferenceAmiVersion",
 )
-_CAPTURE_MODES = ("Input", "Output")
 
 
 def arn(account: str, region: str, name: str) -> str:
@@ -49,18 +48,6 @@ def _variant(
     return {"InitialVariantWeight": 1.0, **variant}
 
 
-def _check_capture(capture: dict[str, Any] | None) -> None:
-    if not capture:
-        return
-    modes = [o["CaptureMode"] for o in capture.get("CaptureOptions", [])]
-    if not modes or any(m not in _CAPTURE_MODES for m in modes):
-        raise SageMakerValidation(
-            message="DataCaptureConfig.CaptureOptions must name Input and/or Output."
-        )
-    if not capture.get("DestinationS3Uri", "").startswith("s3://"):
-        raise SageMakerValidation(message="DataCaptureConfig.DestinationS3Uri must be an S3 URI.")
-
-
 def new_document(
     conn: Connection, request: dict[str, Any], account: str, region: str
 ) -> dict[str, Any]:
@@ -69,10 +56,9 @@ def new_document(
         raise SageMakerValidation(
             message="The VariantName of each production variant must be unique."
         )
-    refuse_unbuilt(
-        request, ("ShadowProductionVariants", "AsyncInferenceConfig"), "CreateEndpointConfig"
-    )
-    _check_capture(request.get("DataCaptureConfig"))
+    refuse_unbuilt(request, ("ShadowProductionVariants",), "CreateEndpointConfig")
+    capture.check_capture(request.get("DataCaptureConfig"))
+    capture.check_async(request.get("AsyncInferenceConfig"), request["ProductionVariants"])
     name = request["EndpointConfigName"]
     doc: dict[str, Any] = {
         "EndpointConfigName": name,
@@ -82,7 +68,8 @@ def new_document(
         ],
         "CreationTime": time.time(),
     }
-    doc.update({k: request[k] for k in ("DataCaptureConfig", "KmsKeyId") if request.get(k)})
+    optional = ("DataCaptureConfig", "KmsKeyId", "AsyncInferenceConfig")
+    doc.update({k: request[k] for k in optional if request.get(k)})
     return doc
 
 

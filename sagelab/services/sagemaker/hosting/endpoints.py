@@ -5,6 +5,7 @@ request starts a transition) and `desired`, what the API last asked for.
 (deleting them afterwards leaves a running endpoint serving, as on AWS):
 
     {"generation": n, "config": name, "variants": [Variant...], "delete": bool,
+     "capture": DataCaptureConfig | None, "async": AsyncInferenceConfig | None,
      "previous": <the desired before an UpdateEndpoint, to roll back to>}
 """
 
@@ -18,7 +19,15 @@ from sqlalchemy import Connection, select
 from sagelab import arns
 from sagelab.services.sagemaker import resources
 from sagelab.services.sagemaker.errors import SageMakerValidation
-from sagelab.services.sagemaker.hosting import CONFIG, ENDPOINT, MODEL, configs, models, records
+from sagelab.services.sagemaker.hosting import (
+    CONFIG,
+    ENDPOINT,
+    MODEL,
+    capture,
+    configs,
+    models,
+    records,
+)
 from sagelab.services.sagemaker.hosting import scope as scope_of
 from sagelab.services.sagemaker.training.jobs import row_key
 from sagelab.store.tables import sm_resources
@@ -67,7 +76,18 @@ def snapshot(conn: Connection, config_name: str, account: str, region: str) -> d
         "variants": [
             _snapshot_variant(conn, v, account, region) for v in config.doc["ProductionVariants"]
         ],
+        "capture": config.doc.get("DataCaptureConfig"),
+        "async": config.doc.get("AsyncInferenceConfig"),
     }
+
+
+def serving_snapshot(desired: dict[str, Any], generation: int) -> dict[str, Any]:
+    """The snapshot `generation` was started from: the desired one, or the one an update is
+    moving away from."""
+    if desired.get("generation") == generation:
+        return desired
+    previous: dict[str, Any] = desired.get("previous") or {}
+    return previous
 
 
 def variant_summaries(
@@ -91,7 +111,7 @@ def variant_summaries(
 
 def new_document(name: str, account: str, region: str, wanted: dict[str, Any]) -> dict[str, Any]:
     now = time.time()
-    return {
+    doc = {
         "EndpointName": name,
         "EndpointArn": arn(account, region, name),
         "EndpointConfigName": wanted["config"],
@@ -100,6 +120,8 @@ def new_document(name: str, account: str, region: str, wanted: dict[str, Any]) -
         "CreationTime": now,
         "LastModifiedTime": now,
     }
+    capture.describe(doc, wanted)
+    return doc
 
 
 def require(conn: Connection, where: resources.Scope, name: str) -> resources.Resource:

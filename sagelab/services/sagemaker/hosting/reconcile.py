@@ -21,7 +21,15 @@ from sagelab.container import layout
 from sagelab.runner.base import ProcessState
 from sagelab.services.base import Deps
 from sagelab.services.sagemaker import resources
-from sagelab.services.sagemaker.hosting import ENDPOINT, endpoints, instances, launch, logs, records
+from sagelab.services.sagemaker.hosting import (
+    ENDPOINT,
+    capture,
+    endpoints,
+    instances,
+    launch,
+    logs,
+    records,
+)
 from sagelab.services.sagemaker.hosting.instances import FAILED, READY, STARTING, Instance
 from sagelab.services.sagemaker.jobs import credentials
 from sagelab.store.tables import sm_resources
@@ -207,6 +215,7 @@ class HostingReconciler:
             return
         doc["ProductionVariants"] = summaries
         doc["EndpointConfigName"] = ep.desired["config"]
+        capture.describe(doc, ep.desired)
         doc["EndpointStatus"] = endpoints.IN_SERVICE
         doc["LastModifiedTime"] = time.time()
         with self.deps.meta.begin() as conn:

@@ -1,0 +1,1 @@
+"""One module per console area; `sagelab.console.app` discovers them."""

@@ -1,0 +1,209 @@
+"""IAM console: the dashboard and account settings (alias, password policy), and what the
+other IAM pages share: the sidebar layout, the job-function grouping of managed policies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from starlette.responses import Response
+
+from sagelab.console.pagekit import Crumb, MenuEntry, PageContext, page, url
+from sagelab.gateway.errors import ServiceError
+
+MENU = [MenuEntry(10, "IAM", "/iam", "Manage access to AWS resources")]
+
+# AWS's "AWS managed - job function" filter: the policies of "AWS managed policies for job
+# functions" (IAM User Guide). Most live under /job-function/; two predate that path.
+JOB_FUNCTION_NAMES = {"AdministratorAccess", "PowerUserAccess"}
+POLICY_TYPE_LABELS = {
+    "aws": "AWS managed",
+    "customer": "Customer managed",
+    "job": "AWS managed - job function",
+}
+POLICY_TYPES = [("", "All types"), *POLICY_TYPE_LABELS.items()]
+# Console listings: one API page per console page, as large as AWS's console pages.
+PAGE_SIZE = 50
+
+
+def crumbs(*trail: tuple[str, str | None]) -> list[Crumb]:
+    return [Crumb("IAM", url("/iam")), *(Crumb(label, link) for label, link in trail)]
+
+
+def render(
+    pc: PageContext, template: str, title: str, section: str, trail: Sequence[Any], **values: Any
+) -> Response:
+    """An IAM page: the sidebar with `section` current, the crumbs IAM > trail."""
+    return pc.render(
+        template, title=title, crumbs=crumbs(*trail), section=section, **values
+    )
+
+
+def is_job_function(policy: dict[str, Any]) -> bool:
+    aws = str(policy["Arn"]).startswith("arn:aws:iam::aws:policy/")
+    named = policy["PolicyName"] in JOB_FUNCTION_NAMES
+    return aws and (policy.get("Path") == "/job-function/" or named)
+
+
+def policy_kind(policy: dict[str, Any]) -> str:
+    if not str(policy["Arn"]).startswith("arn:aws:iam::aws:policy/"):
+        return "customer"
+    return "job" if is_job_function(policy) else "aws"
+
+
+def policy_type(policy: dict[str, Any]) -> str:
+    return POLICY_TYPE_LABELS[policy_kind(policy)]
+
+
+def with_type(policy: dict[str, Any]) -> dict[str, Any]:
+    """A ListPolicies item with its console type: `Type` (label) and `kind` (filter value)."""
+    return {**policy, "Type": policy_type(policy), "kind": policy_kind(policy)}
+
+
+def matches(policy: dict[str, Any], search: str, kind: str) -> bool:
+    """The Policies list filters: the search box (name) and the type select."""
+    if search and search.lower() not in str(policy["PolicyName"]).lower():
+        return False
+    if kind == "job":
+        return is_job_function(policy)
+    return True
+
+
+def scope_of(kind: str) -> str:
+    return {"aws": "AWS", "job": "AWS", "customer": "Local"}.get(kind, "All")
+
+
+def all_pages(pc: PageContext, operation: str, member: str, **params: Any) -> Iterable[Any]:
+    """Every item of a Marker-paginated IAM listing (an entity's groups, keys, policies)."""
+    marker: str | None = None
+    while True:
+        out = pc.call("iam", operation, Marker=marker, **params)
+        yield from out[member]
+        marker = out.get("Marker")
+        if not out.get("IsTruncated") or not marker:
+            return
+
+
+def permissions(pc: PageContext, entity: str, **name: str) -> dict[str, list[Any]]:
+    """The managed (`attached`) and inline policies of a User, Group or Role."""
+    return {
+        "attached": list(
+            all_pages(pc, f"ListAttached{entity}Policies", "AttachedPolicies", **name)
+        ),
+        "inline": list(all_pages(pc, f"List{entity}Policies", "PolicyNames", **name)),
+    }
+
+
+def sign_in_url(pc: PageContext, alias: str | None = None) -> str:
+    return f"{pc.endpoint_url}/_sagelab/{alias or pc.principal.account_id}/console"
+
+
+def _alias(pc: PageContext) -> str | None:
+    aliases = pc.call("iam", "ListAccountAliases")["AccountAliases"]
+    return str(aliases[0]) if aliases else None
+
+
+@page("/iam")
+def dashboard(pc: PageContext) -> Response:
+    summary: dict[str, int] = {}
+    error: ServiceError | None = None
+    try:
+        summary = pc.call("iam", "GetAccountSummary")["SummaryMap"]
+        alias = _alias(pc)
+    except ServiceError as err:
+        alias, error = None, err
+    return render(
+        pc,
+        "iam/dashboard.html",
+        "IAM Dashboard",
+        "dashboard",
+        [("Dashboard", None)],
+        summary=summary,
+        account_alias=alias,
+        sign_in_link=sign_in_url(pc, alias),
+        account_id=pc.principal.account_id,
+        error=error,
+    )
+
+
+@page("/iam/alias", methods=("POST",))
+def alias_save(pc: PageContext) -> Response:
+    back = pc.field("back") or url("/iam")
+    try:
+        if pc.field("action") == "delete":
+            current = _alias(pc)
+            if current:
+                pc.call("iam", "DeleteAccountAlias", AccountAlias=current)
+            return pc.redirect(back, flash="Account alias deleted.")
+        pc.call("iam", "CreateAccountAlias", AccountAlias=pc.field("alias").strip())
+    except ServiceError as err:
+        return pc.redirect(back, flash=f"{err.code}: {err.message}", level="error")
+    return pc.redirect(back, flash="Account alias saved.")
+
+
+PASSWORD_POLICY_FIELDS = {
+    "MinimumPasswordLength": int,
+    "RequireUppercaseCharacters": bool,
+    "RequireLowercaseCharacters": bool,
+    "RequireNumbers": bool,
+    "RequireSymbols": bool,
+    "AllowUsersToChangePassword": bool,
+    "MaxPasswordAge": int,
+    "PasswordReusePrevention": int,
+    "HardExpiry": bool,
+}
+
+
+def _password_policy(pc: PageContext) -> dict[str, Any] | None:
+    try:
+        return dict(pc.call("iam", "GetAccountPasswordPolicy")["PasswordPolicy"])
+    except ServiceError as err:
+        if err.code == "NoSuchEntity":
+            return None
+        raise
+
+
+def _settings_page(pc: PageContext, error: ServiceError | None = None) -> Response:
+    return render(
+        pc,
+        "iam/account_settings.html",
+        "Account settings",
+        "settings",
+        [("Account settings", None)],
+        policy=_password_policy(pc),
+        account_alias=_alias(pc),
+        editing=pc.query("edit") == "1" or error is not None,
+        fields=PASSWORD_POLICY_FIELDS,
+        flag=bool,
+        error=error,
+    )
+
+
+@page("/iam/account-settings")
+def account_settings(pc: PageContext) -> Response:
+    return _settings_page(pc)
+
+
+def _policy_params(pc: PageContext) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for name, kind in PASSWORD_POLICY_FIELDS.items():
+        if kind is bool:
+            params[name] = pc.field(name) == "true"
+        elif pc.field(name).strip():
+            params[name] = int(pc.field(name)) if pc.field(name).strip().isdigit() else -1
+    return params
+
+
+@page("/iam/account-settings", methods=("POST",))
+def account_settings_save(pc: PageContext) -> Response:
+    try:
+        if pc.field("action") == "delete":
+            pc.call("iam", "DeleteAccountPasswordPolicy")
+            return pc.redirect(url("/iam/account-settings"), flash="Password policy deleted.")
+        pc.call("iam", "UpdateAccountPasswordPolicy", **_policy_params(pc))
+    except ServiceError as err:
+        return _settings_page(pc, err)
+    return pc.redirect(url("/iam/account-settings"), flash="Password policy saved.")
+
+
+ROUTES = [dashboard, alias_save, account_settings, account_settings_save]

@@ -1,0 +1,1 @@
+"""AWS Cost Explorer (`ce`): GetCostAndUsage over billing's usage report."""
