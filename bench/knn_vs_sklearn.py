@@ -2,7 +2,9 @@
 KNeighborsClassifier (its default, `algorithm="auto"`) answering the same queries on the same
 generated data (default 20k indexed rows x 64 features, 5k queries, k=10).
 
-Prints the throughput ratio ours / sklearn (>= 1.0: we answer at least as fast).
+Both answer the whole query set `--runs` times, taking turns; prints the medians' throughput
+ratio ours / sklearn (>= 1.0: we answer at least as fast). Noisy on a shared host: compare
+ratios from the same run only.
 
     .venv/bin/python bench/knn_vs_sklearn.py [--rows N] [--features D] [--queries Q] [--k K]
 """
@@ -10,22 +12,13 @@ Prints the throughput ratio ours / sklearn (>= 1.0: we answer at least as fast).
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from algorithm_jobs import medians
 from sklearn.neighbors import KNeighborsClassifier
 
 from sagelab.algorithms.knn import index
 from sagelab.algorithms.knn.model import KnnModel
-
-
-def best_of(runs: int, work: object) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
@@ -34,6 +27,7 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=64)
     parser.add_argument("--queries", type=int, default=5_000)
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(args.rows, args.features)).astype(np.float32)
@@ -44,8 +38,9 @@ def main() -> None:
                     index.build(x, "faiss.Flat", "L2", None, None), y)
     theirs = KNeighborsClassifier(args.k).fit(x, y)
     agree = float(np.mean(ours.predicted(ours.neighbours(queries)[1]) == theirs.predict(queries)))
-    ours_s = best_of(3, lambda: ours.predict(queries))
-    theirs_s = best_of(3, lambda: theirs.predict(queries))
+    took = medians(args.runs, ours=lambda: ours.predict(queries),
+                   sklearn=lambda: theirs.predict(queries))
+    ours_s, theirs_s = took["ours"], took["sklearn"]
     print(f"ours {args.queries / ours_s:,.0f} queries/s, sklearn {args.queries / theirs_s:,.0f}"
           f" queries/s, agreement {agree:.3f}")
     print(f"ratio ours/sklearn throughput: {theirs_s / ours_s:.2f}")

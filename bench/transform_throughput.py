@@ -4,7 +4,11 @@ process (read the CSV with numpy, `LinearRegression.predict`, write the predicti
 same run. Target: ratio (sklearn time / job time) >= 0.3. The pure `predict` time is printed
 too, for scale.
 
-    python bench/transform_throughput.py [--rows 1000000] [--features 10]
+Then the same rows cut into `--objects` objects, transformed by a job with InstanceCount=1
+and by one with InstanceCount=2 (the objects dealt out over the instances): the ratio
+(1-instance time / 2-instance time) shows what the second instance buys (> 1 is faster).
+
+    python bench/transform_throughput.py [--rows 1000000] [--features 10] [--objects 16]
 """
 
 from __future__ import annotations
@@ -72,11 +76,17 @@ def _model_tar(fitted: LinearRegression, folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _job(server: SagelabServer, model_tar: bytes, data: bytes) -> float:
+def _setup(server: SagelabServer, model_tar: bytes, data: bytes, objects: int) -> None:
+    """The model, the input as one object (`input/`) and cut into `objects` (`parts/`)."""
     s3, sm, iam = server.client("s3"), server.client("sagemaker"), server.client("iam")
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="model/model.tar.gz", Body=model_tar)
     s3.put_object(Bucket=BUCKET, Key="input/data.csv", Body=data)
+    lines = data.splitlines(keepends=True)
+    step = -(-len(lines) // objects)
+    for i in range(objects):
+        part = b"".join(lines[i * step : (i + 1) * step])
+        s3.put_object(Bucket=BUCKET, Key=f"parts/{i:03d}.csv", Body=part)
     role = iam.create_role(RoleName="BenchRole", AssumeRolePolicyDocument=json.dumps(TRUST))
     iam.attach_role_policy(
         RoleName="BenchRole", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
@@ -86,29 +96,34 @@ def _job(server: SagelabServer, model_tar: bytes, data: bytes) -> float:
         ExecutionRoleArn=role["Role"]["Arn"],
         PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{BUCKET}/model/model.tar.gz"},
     )
+
+
+def _job(server: SagelabServer, name: str, prefix: str, instances: int) -> float:
+    """Seconds from CreateTransformJob to Completed."""
+    sm = server.client("sagemaker")
     started = time.perf_counter()
     sm.create_transform_job(
-        TransformJobName="bench",
+        TransformJobName=name,
         ModelName="bench-model",
         MaxConcurrentTransforms=4,
         MaxPayloadInMB=6,
         BatchStrategy="MultiRecord",
         TransformInput={
             "DataSource": {
-                "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/input"}
+                "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/{prefix}"}
             },
             "ContentType": "text/csv",
             "SplitType": "Line",
         },
         TransformOutput={
-            "S3OutputPath": f"s3://{BUCKET}/output",
+            "S3OutputPath": f"s3://{BUCKET}/output/{name}",
             "Accept": "application/jsonlines",
             "AssembleWith": "Line",
         },
-        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": instances},
     )
     while True:
-        job = sm.describe_transform_job(TransformJobName="bench")
+        job = sm.describe_transform_job(TransformJobName=name)
         if job["TransformJobStatus"] not in ("InProgress", "Stopping"):
             break
         time.sleep(0.05)
@@ -121,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=10)
+    parser.add_argument("--objects", type=int, default=16)
     args = parser.parse_args()
     x, y, data = _data(args.rows, args.features)
     fitted = LinearRegression().fit(x, y)
@@ -133,7 +149,10 @@ def main() -> None:
         server = SagelabServer(root / "server")
         server.start()
         try:
-            job = _job(server, model_tar, data)
+            _setup(server, model_tar, data, args.objects)
+            job = _job(server, "bench", "input", 1)
+            one = _job(server, "bench-1-instance", "parts", 1)
+            two = _job(server, "bench-2-instances", "parts", 2)
         finally:
             server.stop()
     print(f"rows={args.rows} csv={len(data) / 2**20:.1f} MiB")
@@ -141,6 +160,8 @@ def main() -> None:
     print(f"sagelab transform job: {job:.2f} s")
     print(f"ratio (sklearn / job) = {whole / job:.2f}  (target >= 0.3)")
     print(f"ratio (predict alone / job) = {predict / job:.3f}")
+    print(f"{args.objects} objects: 1 instance {one:.2f} s, 2 instances {two:.2f} s")
+    print(f"ratio (1 instance / 2 instances) = {one / two:.2f}  (> 1: the second instance helps)")
 
 
 if __name__ == "__main__":

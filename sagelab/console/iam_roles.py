@@ -10,10 +10,12 @@ import time
 from typing import Any
 
 from sagelab.console.pagekit import PageContext
+from sagelab.gateway.errors import ServiceError
 
 SAGEMAKER_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
 SERVICE_ROLE_PATH = "/service-role/"
 S3_ACCESS_CHOICES = ("any", "specific", "none")
+NAME_ATTEMPTS = 3
 
 
 def sagemaker_trust_policy() -> str:
@@ -52,11 +54,7 @@ def execution_policy(s3_access: str, buckets: list[str]) -> dict[str, Any]:
     }
 
 
-def create_sagemaker_execution_role(pc: PageContext, s3_access: str, buckets: list[str]) -> str:
-    """Create `AmazonSageMaker-ExecutionRole-<UTC stamp>` and return its ARN. `s3_access` is
-    "any", "specific" (then `buckets` names them) or "none". Raises the IAM ServiceError."""
-    if s3_access not in S3_ACCESS_CHOICES:
-        raise ValueError(f"s3_access must be one of {S3_ACCESS_CHOICES}: {s3_access!r}")
+def _create_role(pc: PageContext) -> tuple[dict[str, Any], str]:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     role = pc.call(
         "iam",
@@ -66,6 +64,28 @@ def create_sagemaker_execution_role(pc: PageContext, s3_access: str, buckets: li
         AssumeRolePolicyDocument=sagemaker_trust_policy(),
         Description="SageMaker execution role created from the SageMaker console",
     )["Role"]
+    return role, stamp
+
+
+def _new_role(pc: PageContext) -> tuple[dict[str, Any], str]:
+    """The role and its stamp. The name only has the second it was made in, so a second
+    dialog in the same second waits for the next second rather than failing."""
+    for _ in range(NAME_ATTEMPTS - 1):
+        try:
+            return _create_role(pc)
+        except ServiceError as err:
+            if err.code != "EntityAlreadyExists":
+                raise
+            time.sleep(1.0 - time.time() % 1.0)
+    return _create_role(pc)
+
+
+def create_sagemaker_execution_role(pc: PageContext, s3_access: str, buckets: list[str]) -> str:
+    """Create `AmazonSageMaker-ExecutionRole-<UTC stamp>` and return its ARN. `s3_access` is
+    "any", "specific" (then `buckets` names them) or "none". Raises the IAM ServiceError."""
+    if s3_access not in S3_ACCESS_CHOICES:
+        raise ValueError(f"s3_access must be one of {S3_ACCESS_CHOICES}: {s3_access!r}")
+    role, stamp = _new_role(pc)
     pc.call("iam", "AttachRolePolicy", RoleName=role["RoleName"], PolicyArn=SAGEMAKER_FULL_ACCESS)
     wants_policy = s3_access == "any" or (s3_access == "specific" and buckets)
     if wants_policy:

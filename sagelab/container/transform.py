@@ -1,17 +1,22 @@
-"""The platform agent of a transform job: `python -m sagelab.container.transform <job dir> <host>`.
+"""The platform agent of one instance of a transform job:
+`python -m sagelab.container.transform <job dir> <host>`.
 
 What SageMaker does around a model container in batch transform (contracts §2.5), with the
-built-in algorithm invoked in process: fetch and unpack the model, then for each input object
-(as the execution role, through sagelab's S3) split it into records, pack them into requests,
-run up to MaxConcurrentTransforms requests at once, put each request's output back in input
-order (joined and filtered when DataProcessing asks), and upload `<relative path>.out`. An
-object with a bad record gets no `.out`; the others still complete, and the job fails naming
-the object and the record. SIGTERM (StopTransformJob) ends the work and reports `Stopped`.
+built-in algorithm invoked in process: fetch and unpack the model, then for each of this
+instance's input objects (dealt out over the instances in key order, one object at a time per
+instance: an object is never split across instances), as the execution role, through sagelab's
+S3: split it into records, pack them into requests, run up to MaxConcurrentTransforms requests
+at once, put each request's output back in input order (joined and filtered when
+DataProcessing asks), and upload `<relative path>.out`. An object with a bad record gets no
+`.out`; the others still complete, and the job fails naming the object and the record; any
+other failure is `fatal` (the instance could not go on). SIGTERM (StopTransformJob, or a
+broken peer) ends the work and reports `Stopped`.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import signal
 import sys
 import tarfile
@@ -59,9 +64,10 @@ class Agent:
             self._s3 = boto3.client("s3", region_name=self.spec["region"], config=retries)
         return self._s3
 
-    def phase(self, name: str, failure: str | None = None) -> None:
+    def phase(self, name: str, failure: str | None = None, fatal: bool = False) -> None:
         self.phases.append((name, time.time()))
-        layout.write_json(self.job.status(self.host), {"phases": self.phases, "failure": failure})
+        report = {"phases": self.phases, "failure": failure, "fatal": fatal}
+        layout.write_json(self.job.status(self.host), report)
 
     def run(self) -> int:
         try:
@@ -73,18 +79,18 @@ class Agent:
             self.phase(layout.STOPPED)
             return 0
         except ClientFault as fault:
-            return self._fail(f"ClientError: {fault}")
+            return self._fail(f"ClientError: {fault}", fatal=True)
         except Exception as err:  # the agent's own failure
             traceback.print_exc()
-            return self._fail(f"InternalServerError: {type(err).__name__}: {err}")
+            return self._fail(f"InternalServerError: {type(err).__name__}: {err}", fatal=True)
         if failures:
-            return self._fail("ClientError: " + "; ".join(failures))
+            return self._fail("ClientError: " + "; ".join(failures), fatal=False)
         self.phase(layout.COMPLETED)
         return 0
 
-    def _fail(self, reason: str) -> int:
+    def _fail(self, reason: str, fatal: bool) -> int:
         print(reason, file=sys.stderr, flush=True)
-        self.phase(layout.FAILED, reason[:_REASON_MAX])
+        self.phase(layout.FAILED, reason[:_REASON_MAX], fatal)
         return 1
 
     def _load_model(self) -> None:
@@ -107,8 +113,11 @@ class Agent:
         print(f"Model loaded: {self.spec['algorithm']} from {url}", flush=True)
 
     def _inputs(self) -> Iterator[InputObject]:
+        """This instance's share of the input objects: every n-th, from its own rank."""
         source = self.input["DataSource"]["S3DataSource"]
-        return list_inputs(self.s3, source["S3DataType"], source["S3Uri"])
+        hosts: list[str] = self.spec["hosts"]
+        every = list_inputs(self.s3, source["S3DataType"], source["S3Uri"])
+        return itertools.islice(every, hosts.index(self.host), None, len(hosts))
 
     def _read(self, item: InputObject) -> bytes:
         data: bytes = self.s3.get_object(Bucket=item.bucket, Key=item.key)["Body"].read()

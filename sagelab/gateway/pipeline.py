@@ -123,7 +123,10 @@ class Gateway:
         ctx.service, ctx.operation = service, operation
         validate(op, params, style=style_of(service))
         self.authorizer(ctx, op, params)
-        return self._call(ctx, op, params)
+        result = self._call(ctx, op, params)
+        if self.observer is not None:  # the console's calls are metered like any other
+            self.observer(ctx, op, params)
+        return result
 
     def _preflight(self, service: str, req: HttpRequest) -> HttpResponse | None:
         hook = getattr(self.apis.get(service), "preflight", None)

@@ -476,14 +476,15 @@ hosting_instances = Table(
 
 # --- SageMaker transform jobs ------------------------------------------------------------------
 
-# The one child process of a transform job that has been launched, its log stream, and how far
-# its output has been copied to CloudWatch Logs: the reconciler's bookkeeping.
-transform_runs = Table(
-    "transform_runs",
+# One row per instance of a transform job (as `training_hosts` for training): its child
+# process, its log stream, and how far its output has been copied to CloudWatch Logs.
+transform_hosts = Table(
+    "transform_hosts",
     metadata,
     Column("account_id", String(12), primary_key=True),
     Column("region", String(32), primary_key=True),
     Column("job_key", String(128), primary_key=True),  # sm_resources.name_key
+    Column("host", String(16), primary_key=True),  # algo-1...
     Column("process", String(512), nullable=False),  # the runner's name for it
     Column("log_stream", String(512), nullable=False),
     Column("log_offset", BigInteger, nullable=False, default=0),

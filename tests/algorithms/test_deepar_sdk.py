@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 HORIZON = 12
 START = "1949-01-01 00:00:00"
 HYPERPARAMETERS = {"time_freq": "M", "context_length": 24, "prediction_length": HORIZON,
-                   "epochs": 5, "mini_batch_size": 64, "learning_rate": 0.003}
+                   "epochs": 10, "mini_batch_size": 32, "learning_rate": 0.003}
 _LOAD = f"""
 import csv
 from sagemaker.estimator import Estimator
@@ -73,6 +73,7 @@ def test_estimator_fits_deploys_and_forecasts(server: SagelabServer, tmp_path: P
             wrong = str(exc)
         predictor.delete_model()  # first: it finds the model through the endpoint's config
         predictor.delete_endpoint()
+        print()  # the waiters' progress dots end without one
         report(answer=answer, wrong=wrong)
         """))
     assert "#test_score (algo-1, RMSE):" in out
@@ -104,22 +105,25 @@ def _model_tarball(tmp_path: Path) -> bytes:
 
 def test_bad_hyperparameter_fails_and_batch_transform_forecasts(
         server: SagelabServer, tmp_path: Path) -> None:
-    bucket = f"deepar-{tmp_path.name.lower().replace('_', '-')[-40:]}"
+    bucket = "sagemaker-deepar-batch"  # the role's managed policy reaches sagemaker-* buckets
     server.client("s3").create_bucket(Bucket=bucket)
     server.client("s3").put_object(Bucket=bucket, Key="model/model.tar.gz",
                                    Body=_model_tarball(tmp_path))
     _, result = notebook(server, tmp_path, make_role(server), _LOAD + textwrap.dedent(f"""
         from sagemaker.model import Model
         from sagemaker.s3 import S3Downloader
-        bad = Estimator(image, role, instance_count=1, instance_type="ml.m5.large",
-                        sagemaker_session=session, hyperparameters=dict(hp, likelihood="poisson"))
-        try:
-            bad.fit({{"train": TrainingInput(train, content_type="json")}}, logs=False)
-            error = None
-        except Exception as exc:
-            error = str(exc)
+        def fit(**bad_values):
+            bad = Estimator(image, role, instance_count=1, instance_type="ml.m5.large",
+                            sagemaker_session=session, hyperparameters=dict(hp, **bad_values))
+            try:
+                bad.fit({{"train": TrainingInput(train, content_type="json")}}, logs=False)
+            except Exception as exc:
+                return bad, str(exc)
+            return bad, None
+        refused, refusal = fit(likelihood="poisson")  # the spec's own check: at CreateTrainingJob
+        failed, error = fit(time_freq="Q")  # the algorithm's check: the job fails
         described = session.sagemaker_client.describe_training_job(
-            TrainingJobName=bad.latest_training_job.name)
+            TrainingJobName=failed.latest_training_job.name)
         batch = upload("batch.json", {{"start": start, "target": y[:-H]}},
                        {{"start": start, "target": y[:-2 * H]}})
         model = Model(image, "s3://{bucket}/model/model.tar.gz", role=role,
@@ -133,12 +137,16 @@ def test_bad_hyperparameter_fails_and_batch_transform_forecasts(
         transformer.wait(logs=False)
         lines = S3Downloader.read_file("s3://{bucket}/predictions/batch.json.out",
                                        sagemaker_session=session).splitlines()
-        report(error=error, status=described["TrainingJobStatus"],
+        print()
+        report(refusal=refusal, created=refused.latest_training_job is not None, error=error,
+               status=described["TrainingJobStatus"],
                reason=described.get("FailureReason"), lines=[json.loads(ln) for ln in lines])
         """))
+    assert "ValidationException" in result["refusal"] and "likelihood" in result["refusal"]
+    assert not result["created"]
     assert result["status"] == "Failed"
-    assert result["reason"].startswith("ClientError: ") and "likelihood" in result["reason"]
-    assert result["error"] and "likelihood" in result["error"]
+    assert result["reason"].startswith("ClientError: ") and "time_freq" in result["reason"]
+    assert result["error"] and "time_freq" in result["error"]
     assert len(result["lines"]) == 2
     for line in result["lines"]:
         assert set(line) == {"quantiles"} and set(line["quantiles"]) == {"0.1", "0.9"}

@@ -19,6 +19,7 @@ from algo_kit import Job, make_job
 
 from sagelab.algorithms import registry
 from sagelab.algorithms.deepar import evaluation
+from sagelab.algorithms.errors import InvocationError
 from sagelab.testing import shared_data
 
 HORIZON = 12
@@ -115,7 +116,9 @@ def test_one_model_learns_a_panel_of_series(tmp_path: Path) -> None:
     truth = np.array([s["target"][-7:] for s in test])
     naive = _naive(truth, np.array([s["target"][-14:-7] for s in test]))
     assert "categories [2]" in log
-    assert _scores(log)["mean_wQuantileLoss"] < naive["mean_wQuantileLoss"]
+    ours = _scores(log)
+    assert ours["RMSE"] < naive["RMSE"]
+    assert ours["mean_wQuantileLoss"] < naive["mean_wQuantileLoss"]
 
 
 def test_negative_binomial_forecasts_counts(tmp_path: Path) -> None:
@@ -150,3 +153,47 @@ def test_a_job_fails_with_the_reason(tmp_path: Path, hyperparameters: dict[str, 
     rc, log, job = _train(tmp_path, base | hyperparameters, {"train": body}, content_type)
     assert rc == 1, log
     assert reason in job.failure
+
+
+def test_dynamic_features_and_categories_shape_the_requests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(4)
+    promo = (rng.random(60) < 0.2).astype(float)
+    series = [{"start": "2022-01-01", "cat": [i % 3], "target": (10 + 20 * promo + i).tolist(),
+               "dynamic_feat": [promo.tolist()]} for i in range(6)]
+    rc, log, job = _train(tmp_path, {"time_freq": "D", "context_length": 7,
+                                     "prediction_length": 4, "epochs": 2, "num_cells": 8},
+                          {"train": _lines(*series)})
+    assert rc == 0, log
+    assert "categories [3], 1 dynamic features" in log
+    deepar = registry.get("forecasting-deepar")
+    model = deepar.load(job.model_dir)
+    history = {"start": "2022-01-01", "target": series[0]["target"][:56], "cat": [1]}
+
+    def ask(instance: dict[str, Any], content_type: str = "application/json",
+            configuration: dict[str, Any] | None = None) -> tuple[bytes, str]:
+        request = {"instances": [instance]} | (
+            {"configuration": configuration} if configuration else {})
+        return deepar.invoke(model, json.dumps(request).encode(), content_type, "*/*")
+
+    with pytest.raises(InvocationError, match="'dynamic_feat' series of length") as refused:
+        ask(history)
+    assert refused.value.status == 400
+    feats = history | {"dynamic_feat": [promo[:60].tolist()]}
+    with pytest.raises(InvocationError, match="cardinality 3"):
+        ask(feats | {"cat": [7]})
+    with pytest.raises(InvocationError) as unsupported:
+        ask(feats, "text/csv")
+    assert unsupported.value.status == 415
+    with pytest.raises(InvocationError, match="output_types"):
+        ask(feats, configuration={"output_types": ["median"]})
+    body, media = ask(feats, configuration={"output_types": ["mean"]})
+    assert media == "application/json" and len(json.loads(body)["predictions"][0]["mean"]) == 4
+
+    monkeypatch.setenv("DEEPAR_INFERENCE_CONFIG", json.dumps(
+        {"num_samples": 10, "output_types": ["samples"]}))
+    lines = _lines(feats, feats | {"cat": [2]})
+    body, media = deepar.invoke(model, lines, "application/jsonlines", "*/*")
+    answers = [json.loads(line) for line in body.decode().splitlines()]
+    assert media == "application/jsonlines" and len(answers) == 2
+    assert np.array(answers[1]["samples"]).shape == (10, 4)

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from console_kit import sign_in, sign_out
+from lesson_steps import create_group_step, details_step
 
 from sagelab.testing import SagelabServer
 
@@ -48,31 +49,6 @@ def lesson_names(client: Callable[..., Any]) -> Iterator[tuple[str, str]]:
     _forget(iam, "administrator", "Administrators")
 
 
-def _details_step(page: Any, user: str, password: str) -> None:
-    page.get_by_label("User name").fill(user)
-    page.get_by_label("Programmatic access").check()
-    page.get_by_label("AWS Management Console access").check()
-    page.get_by_label("Custom password", exact=True).check()
-    page.get_by_label("Custom password value").fill(password)
-    page.get_by_label("Require password reset").uncheck()
-    page.get_by_role("button", name="Next: Permissions").click()
-
-
-def _create_group_step(page: Any, group: str, shot: Any) -> None:
-    page.get_by_label("Add user to group").check()
-    page.get_by_role("button", name="Create group").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Group name").fill(group)
-    dialog.get_by_label("Filter by type").select_option(label="AWS managed - job function")
-    dialog.get_by_label("Filter policies").fill("Administrator")
-    dialog.get_by_label("Select AdministratorAccess").check()
-    # The job-function filter hides what is not a job function (S3 full access is not).
-    assert not dialog.get_by_label("Select AmazonS3FullAccess").is_visible()
-    shot(page, "create-group-dialog")
-    dialog.get_by_role("button", name="Create group").click()
-    page.wait_for_load_state()
-
-
 def test_lesson_add_administrator(
     page: Any,
     server: SagelabServer,
@@ -88,9 +64,9 @@ def test_lesson_add_administrator(
     shot(page, "dashboard")
     page.get_by_role("navigation", name="IAM").get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Add users").click()
-    _details_step(page, user, password)
+    details_step(page, user, password)
     shot(page, "permissions")
-    _create_group_step(page, group, shot)
+    create_group_step(page, group, shot)
     assert page.get_by_label(f"Select {group}").is_checked()
     shot(page, "group-created")
     page.get_by_role("button", name="Next: Tags").click()

@@ -128,8 +128,8 @@ def test_password_policy_and_alias(root_page: Any, client: Client, shot: Any) ->
     page, iam = root_page, client("iam")
     page.goto(CONSOLE + "/iam/account-settings")
     page.get_by_role("link", name="Edit").click()
-    page.get_by_label("MinimumPasswordLength").fill("12")
-    page.get_by_label("RequireSymbols").check()
+    page.get_by_label("Password minimum length").fill("12")
+    page.get_by_label("Require at least one non-alphanumeric character").check()
     page.get_by_role("button", name="Save changes").click()
     policy = iam.get_account_password_policy()["PasswordPolicy"]
     assert policy["MinimumPasswordLength"] == 12 and policy["RequireSymbols"] is True

@@ -109,3 +109,27 @@ def test_read_only_user_is_refused_create_notebook_instance(
     shot(page, "refused")
     listed = client("sagemaker").list_notebook_instances(NameContains=name)
     assert listed["NotebookInstances"] == []
+
+
+def test_lists_page_with_the_api_next_token(
+    page: Page, server: SagelabServer, client: Callable[..., Any]
+) -> None:
+    sm = client("sagemaker")
+    prefix = f"page-{uuid.uuid4().hex[:4]}"
+    names = [f"{prefix}-{i:02d}" for i in range(55)]
+    for name in names:
+        sm.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name)
+    try:
+        sign_in(page, server)
+        page.goto("/_sagelab/console/sagemaker/lifecycle-configurations")
+        first = set(page.locator("#resources-table tbody tr input").evaluate_all(
+            "els => els.map(e => e.value)"))  # fmt: skip
+        assert len(first) == 50
+        page.get_by_role("link", name="Next page").click()
+        rest = set(page.locator("#resources-table tbody tr input").evaluate_all(
+            "els => els.map(e => e.value)"))  # fmt: skip
+        assert first.isdisjoint(rest)
+        assert set(names) <= first | rest
+    finally:
+        for name in names:
+            sm.delete_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name)

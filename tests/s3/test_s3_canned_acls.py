@@ -4,6 +4,8 @@ lifting the block, public-read and friends are stored and shown as AWS's grant l
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 import uuid
 from typing import Any
 
@@ -122,3 +124,36 @@ def test_the_cli_sets_a_canned_acl(cli: Any, client: Any) -> None:
     cli("s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "public-read")
     out = cli("s3api", "get-bucket-acl", "--bucket", bucket, "--output", "json").stdout
     assert ALL_USERS in out and '"Type": "Group"' in out
+
+
+def _anonymous_get(server: Any, bucket: str, key: str, method: str = "GET") -> tuple[int, bytes]:
+    request = urllib.request.Request(f"{server.endpoint_url}/{bucket}/{key}", method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def test_anyone_reads_a_public_read_object_once_the_bucket_allows_it(server: Any) -> None:
+    s3, bucket = server.client("s3"), _name()
+    s3.create_bucket(Bucket=bucket, ObjectOwnership="ObjectWriter")
+    s3.put_public_access_block(
+        Bucket=bucket, PublicAccessBlockConfiguration={"IgnorePublicAcls": True}
+    )
+    s3.put_object(Bucket=bucket, Key="open", Body=b"for all", ACL="public-read")
+    s3.put_object(Bucket=bucket, Key="closed", Body=b"mine")
+    status, body = _anonymous_get(server, bucket, "open")
+    assert status == 403 and b"AccessDenied" in body  # IgnorePublicAcls voids the grant
+    s3.delete_public_access_block(Bucket=bucket)
+    assert _anonymous_get(server, bucket, "open") == (200, b"for all")
+    assert _anonymous_get(server, bucket, "open", "HEAD")[0] == 200
+    assert _anonymous_get(server, bucket, "closed")[0] == 403
+    assert _anonymous_get(server, bucket, "missing")[0] == 403
+    status, body = _anonymous_get(server, _name(), "open")
+    assert status == 404 and b"NoSuchBucket" in body
+    assert _anonymous_get(server, bucket, "")[0] == 403  # listing is not granted
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    assert _anonymous_get(server, bucket, "open")[0] == 403  # ACLs disabled again

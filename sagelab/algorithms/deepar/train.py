@@ -1,7 +1,9 @@
 """DeepAR training (reference/algorithms.md §3.7): read the `train` series, fit the network
-by Adam on mini-batches of windows drawn uniformly over every series' time points, stop
-early when the epoch loss stops improving, then forecast the last `prediction_length` points
-of each `test` series and log the real one's test metrics."""
+by Adam on mini-batches of windows drawn uniformly over every series' time points, halve the
+learning rate after each epoch that does not improve the loss (a plateau, as DeepAR's
+trainer reacts to one) and stop early after `early_stopping_patience` such epochs in a row,
+then forecast the last `prediction_length` points of each `test` series and log the real
+one's test metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sagelab.algorithms.linear_learner.metrics import quality_line
 
 _SEED = 0
 _BATCHES_PER_EPOCH = 50
+_DECAY, _MIN_LEARNING_RATE = 0.5, 5e-5
 _TOLERANCE = 1e-4  # an epoch improves when its loss drops by this much (relative)
 
 
@@ -79,6 +82,7 @@ def fit(forecaster: Forecaster, series: list[Series], config: Config,
             best_params = {k: v.copy() for k, v in forecaster.network.params.items()}
         else:
             waited += 1
+            optimizer.learning_rate = max(optimizer.learning_rate * _DECAY, _MIN_LEARNING_RATE)
         if config.early_stopping_patience is not None and waited >= config.early_stopping_patience:
             log(f"Early stopping: the loss has not improved in {waited} epochs")
             break

@@ -80,10 +80,9 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
 def _csv_blocks(
     stream: BinaryIO, name: str, content: ContentType, width: int | None
 ) -> Iterator[Batch]:
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
     columns = None if width is None else width + content.label_size
     try:
-        for _, rows in csv.read_blocks(text, _BLOCK_ROWS, columns):
+        for rows in csv.read_blocks(stream, columns):
             labels = rows[:, 0].copy() if content.label_size else None
             yield Batch(rows[:, content.label_size :], labels)
     except csv.CSVFormatError as exc:
@@ -150,27 +149,26 @@ def read_file(path: Path, name: str, content: ContentType, width: int | None,
 
 
 def rebatch(blocks: Iterator[Batch], size: int) -> Iterator[Batch]:
-    """Blocks of any length → batches of exactly `size` rows (the last may be shorter)."""
+    """Blocks of any length → batches of exactly `size` rows (the last may be shorter).
+    Batches inside a block are views of it; only a batch straddling blocks is copied."""
     pending: list[Batch] = []
     held = 0
     for block in blocks:
-        pending.append(block)
-        held += len(block)
-        while held >= size:
-            merged = _concat(pending)
-            yield Batch(merged.features[:size], _head(merged.labels, size))
-            rest = Batch(merged.features[size:], _tail(merged.labels, size))
-            pending, held = ([rest] if len(rest) else []), len(rest)
+        while len(block):
+            take = min(size - held, len(block))
+            pending.append(_rows(block, 0, take))
+            held += take
+            block = _rows(block, take, len(block))
+            if held == size:
+                yield _concat(pending)
+                pending, held = [], 0
     if held:
         yield _concat(pending)
 
 
-def _head(labels: FloatArray | None, size: int) -> FloatArray | None:
-    return None if labels is None else labels[:size]
-
-
-def _tail(labels: FloatArray | None, size: int) -> FloatArray | None:
-    return None if labels is None else labels[size:]
+def _rows(batch: Batch, start: int, stop: int) -> Batch:
+    labels = None if batch.labels is None else batch.labels[start:stop]
+    return Batch(batch.features[start:stop], labels)
 
 
 def _concat(parts: list[Batch]) -> Batch:

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.cluster.vq import kmeans2  # type: ignore[import-untyped]  # no stubs
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no stubs
 
 Array = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 _QUERY_BLOCK = 256  # queries scored at once: keeps the [queries, vectors] block in cache
 _PQ_CENTROIDS = 256
+_GROUP = 64  # columns per group in the k-lowest selection's bound
 
 
 def _kmeans(data: Array, k: int, seed: int) -> Array:
@@ -72,8 +74,9 @@ class Index:
         queries = self.prepare(queries.astype(np.float32))
         blocks = [queries[start:start + _QUERY_BLOCK]
                   for start in range(0, len(queries), _QUERY_BLOCK)]
-        # numpy releases the GIL in products and partitions: blocks run on every core.
-        with ThreadPoolExecutor(os.cpu_count()) as pool:
+        # numpy releases the GIL in products and partitions: blocks run on every core, each
+        # block's product on one BLAS thread (BLAS's own threads would oversubscribe them).
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(os.cpu_count()) as pool:
             found = list(pool.map(lambda block: self._search_block(block, k), blocks))
         costs, ids = [c for c, _ in found], [i for _, i in found]
         cost = np.concatenate(costs) if costs else np.empty((0, k), np.float32)
@@ -109,13 +112,32 @@ def _top_k(cost: Array, ids: IntArray, k: int) -> tuple[Array, IntArray]:
         cost = np.pad(cost, ((0, 0), (0, k - width)), constant_values=np.inf)
         ids = np.pad(np.broadcast_to(ids, (len(cost), width)), ((0, 0), (0, k - width)),
                      constant_values=-1)
-    picked = np.argpartition(cost, k - 1, axis=1)[:, :k] if cost.shape[1] > k else \
-        np.broadcast_to(np.arange(k), (len(cost), k))
-    part = np.take_along_axis(cost, picked, axis=1)
-    order = np.argsort(part, axis=1, kind="stable")
-    picked = np.take_along_axis(picked, order, axis=1)
+    picked = _smallest(cost, k)
     chosen = ids[picked] if ids.ndim == 1 else np.take_along_axis(ids, picked, axis=1)
-    return np.take_along_axis(part, order, axis=1).astype(np.float32), chosen
+    return np.take_along_axis(cost, picked, axis=1).astype(np.float32), chosen
+
+
+def _smallest(cost: Array, k: int) -> IntArray:
+    """Columns of each row's k lowest costs, lowest first (ties: the lower column first).
+
+    A row's k-th lowest group minimum bounds its k-th lowest cost from above, so only the
+    few columns at or under that bound are sorted, instead of selecting over every column."""
+    rows, width = cost.shape
+    full = width - width % _GROUP
+    if full // _GROUP <= k:  # too few groups for the bound to prune anything
+        return np.argsort(cost, axis=1, kind="stable")[:, :k]
+    # group g = columns g, g + groups, …: the minimum runs over contiguous rows (vectorised)
+    minima = cost[:, :full].reshape(rows, _GROUP, -1).min(axis=1)
+    if full < width:
+        minima = np.concatenate([minima, cost[:, full:].min(axis=1, keepdims=True)], axis=1)
+    bound = np.partition(minima, k - 1, axis=1)[:, k - 1]
+    row, col = np.nonzero(cost <= bound[:, None])
+    if (np.bincount(row, minlength=rows) < k).any():  # NaN costs: no bound holds
+        return np.argsort(cost, axis=1, kind="stable")[:, :k]
+    order = np.lexsort((col, cost[row, col], row))
+    starts = np.searchsorted(row[order], np.arange(rows))
+    picked: IntArray = col[order][starts[:, None] + np.arange(k)]
+    return picked
 
 
 def _nprobe(lists: int) -> int:

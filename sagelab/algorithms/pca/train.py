@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no stubs
 
 from sagelab.algorithms import channels
 from sagelab.algorithms.contract import TrainingEnv, log
@@ -81,5 +82,8 @@ def train(env: TrainingEnv) -> None:
                                       config.feature_dim, label_size=0):
             yield batch.features
 
-    decompose(config, rows, Cluster(env)).save(env.model_dir)
+    # Each mini-batch's product is small: BLAS threads cost more than they save there.
+    with threadpool_limits(1, user_api="blas"):
+        model = decompose(config, rows, Cluster(env))
+    model.save(env.model_dir)
     log(f"Saved the model to {env.model_dir}")

@@ -16,6 +16,7 @@ MENU = [MenuEntry(10, "IAM", "/iam", "Manage access to AWS resources")]
 # AWS's "AWS managed - job function" filter: the policies of "AWS managed policies for job
 # functions" (IAM User Guide). Most live under /job-function/; two predate that path.
 JOB_FUNCTION_NAMES = {"AdministratorAccess", "PowerUserAccess"}
+AWS_POLICY = "arn:aws:iam::aws:policy/"
 POLICY_TYPE_LABELS = {
     "aws": "AWS managed",
     "customer": "Customer managed",
@@ -34,21 +35,15 @@ def render(
     pc: PageContext, template: str, title: str, section: str, trail: Sequence[Any], **values: Any
 ) -> Response:
     """An IAM page: the sidebar with `section` current, the crumbs IAM > trail."""
-    return pc.render(
-        template, title=title, crumbs=crumbs(*trail), section=section, **values
-    )
-
-
-def is_job_function(policy: dict[str, Any]) -> bool:
-    aws = str(policy["Arn"]).startswith("arn:aws:iam::aws:policy/")
-    named = policy["PolicyName"] in JOB_FUNCTION_NAMES
-    return aws and (policy.get("Path") == "/job-function/" or named)
+    return pc.render(template, title=title, crumbs=crumbs(*trail), section=section, **values)
 
 
 def policy_kind(policy: dict[str, Any]) -> str:
-    if not str(policy["Arn"]).startswith("arn:aws:iam::aws:policy/"):
+    """"customer", "job" (an AWS managed job-function policy) or "aws"."""
+    if not str(policy["Arn"]).startswith(AWS_POLICY):
         return "customer"
-    return "job" if is_job_function(policy) else "aws"
+    job = policy.get("Path") == "/job-function/" or policy["PolicyName"] in JOB_FUNCTION_NAMES
+    return "job" if job else "aws"
 
 
 def policy_type(policy: dict[str, Any]) -> str:
@@ -65,7 +60,7 @@ def matches(policy: dict[str, Any], search: str, kind: str) -> bool:
     if search and search.lower() not in str(policy["PolicyName"]).lower():
         return False
     if kind == "job":
-        return is_job_function(policy)
+        return policy_kind(policy) == "job"
     return True
 
 
@@ -141,16 +136,19 @@ def alias_save(pc: PageContext) -> Response:
     return pc.redirect(back, flash="Account alias saved.")
 
 
-PASSWORD_POLICY_FIELDS = {
-    "MinimumPasswordLength": int,
-    "RequireUppercaseCharacters": bool,
-    "RequireLowercaseCharacters": bool,
-    "RequireNumbers": bool,
-    "RequireSymbols": bool,
-    "AllowUsersToChangePassword": bool,
-    "MaxPasswordAge": int,
-    "PasswordReusePrevention": int,
-    "HardExpiry": bool,
+# The password policy's fields: their type and the words AWS's console puts beside them.
+PASSWORD_POLICY_FIELDS: dict[str, tuple[type, str]] = {
+    "MinimumPasswordLength": (int, "Password minimum length"),
+    "RequireUppercaseCharacters": (
+        bool, "Require at least one uppercase letter from Latin alphabet (A-Z)"),
+    "RequireLowercaseCharacters": (
+        bool, "Require at least one lowercase letter from Latin alphabet (a-z)"),
+    "RequireNumbers": (bool, "Require at least one number"),
+    "RequireSymbols": (bool, "Require at least one non-alphanumeric character"),
+    "AllowUsersToChangePassword": (bool, "Allow users to change their own password"),
+    "MaxPasswordAge": (int, "Password expiration (days)"),
+    "PasswordReusePrevention": (int, "Prevent password reuse (remember this many passwords)"),
+    "HardExpiry": (bool, "Password expiration requires administrator reset"),
 }
 
 
@@ -186,7 +184,7 @@ def account_settings(pc: PageContext) -> Response:
 
 def _policy_params(pc: PageContext) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for name, kind in PASSWORD_POLICY_FIELDS.items():
+    for name, (kind, _) in PASSWORD_POLICY_FIELDS.items():
         if kind is bool:
             params[name] = pc.field(name) == "true"
         elif pc.field(name).strip():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 
@@ -58,7 +59,7 @@ def policies(pc: PageContext) -> Response:
         search=search,
         kind=kind,
         types=POLICY_TYPES,
-        base=url("/iam/policies") + f"?search={search}&type={kind}",
+        base=url("/iam/policies") + "?" + urlencode({"search": search, "type": kind}),
     )
 
 

@@ -6,6 +6,7 @@ they are sealed with the keyring into a short-lived cookie, never stored."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -191,7 +192,9 @@ def add_user_create(pc: PageContext) -> Response:
         created = create_user(pc, state)
     except ServiceError as err:
         return _step(pc, "review", state, error=err)
-    sealed = keyring.of(pc.console.meta).encrypt(json.dumps(created))
+    # Bound to who made it and when: the browser's max-age alone is not a promise.
+    claims = {**created, "by": pc.principal.arn, "until": str(time.time() + CREATED_SECONDS)}
+    sealed = keyring.of(pc.console.meta).encrypt(json.dumps(claims))
     pc.set_cookie(CREATED_COOKIE, sealed, CREATED_SECONDS)
     return pc.redirect(url("/iam/add-user/success"))
 
@@ -202,7 +205,10 @@ def _created(pc: PageContext) -> dict[str, str] | None:
         return None
     try:
         found = json.loads(keyring.of(pc.console.meta).decrypt(sealed))
-    except (InvalidTag, ValueError, TypeError):
+        fresh = float(found["until"]) > time.time()
+    except (InvalidTag, ValueError, TypeError, KeyError):
+        return None
+    if not fresh or found.get("by") != pc.principal.arn:
         return None
     return {str(k): str(v) for k, v in found.items()}
 

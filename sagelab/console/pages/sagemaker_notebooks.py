@@ -31,7 +31,7 @@ ACTIONS = {
     "stop": "StopNotebookInstance",
     "delete": "DeleteNotebookInstance",
 }
-DONE = {"start": "Started", "stop": "Stopped", "delete": "Deleted"}
+DONE = {"start": "Starting", "stop": "Stopping", "delete": "Deleting"}
 
 
 def _list(pc: PageContext, error: ServiceError | None = None) -> Response:
@@ -101,12 +101,17 @@ def _sagemaker_roles(pc: PageContext) -> list[tuple[str, str]]:
 
 
 def _lifecycle_configs(pc: PageContext) -> list[tuple[str, str]]:
-    result = pc.call("sagemaker", "ListNotebookInstanceLifecycleConfigs", MaxResults=100)
-    names = [
-        c["NotebookInstanceLifecycleConfigName"]
-        for c in result.get("NotebookInstanceLifecycleConfigs", [])
-    ]
-    return [("", "No configuration"), *((n, n) for n in names)]
+    names: list[str] = []
+    token: str | None = None
+    while True:
+        result = pc.call(
+            "sagemaker", "ListNotebookInstanceLifecycleConfigs", MaxResults=100, NextToken=token
+        )
+        configs = result.get("NotebookInstanceLifecycleConfigs", [])
+        names.extend(c["NotebookInstanceLifecycleConfigName"] for c in configs)
+        token = result.get("NextToken")
+        if not token:
+            return [("", "No configuration"), *((n, n) for n in sorted(names))]
 
 
 def _roles_or_refusal(pc: PageContext) -> tuple[list[tuple[str, str]], str | None]:
@@ -117,9 +122,12 @@ def _roles_or_refusal(pc: PageContext) -> tuple[list[tuple[str, str]], str | Non
         return [], err.message
 
 
-def _form_choices(pc: PageContext) -> dict[str, Any]:
-    """The selects' options (instance types as the API model lists them)."""
+def _form_choices(pc: PageContext, current_role: str = "") -> dict[str, Any]:
+    """The selects' options (instance types as the API model lists them); the instance's
+    own role stays offered even when its trust policy no longer names SageMaker."""
     roles, refused = _roles_or_refusal(pc)
+    if current_role and current_role not in (arn for arn, _ in roles):
+        roles.append((current_role, current_role.rsplit("/", 1)[-1]))
     return {
         "instance_types": [(t, t) for t in enum("InstanceType")],
         "platforms": PLATFORMS,
@@ -221,7 +229,8 @@ def notebook_detail(pc: PageContext) -> Response:
 @page(PATH + "/{name}/open")
 def notebook_open(pc: PageContext) -> Response:
     """Open Jupyter / Open JupyterLab: a one-time presigned URL, reached at the address the
-    browser already uses for sagelab."""
+    browser already uses for sagelab. Both land in JupyterLab: the instances run JupyterLab
+    only (its file browser stands in for the classic tree)."""
     presigned = pc.call(
         "sagemaker",
         "CreatePresignedNotebookInstanceUrl",
@@ -242,7 +251,7 @@ def _edit_form(
         crumbs=crumbs(Crumb(TITLE, url(PATH)), Crumb(name, url(f"{PATH}/{name}")), Crumb("Edit")),
         name=name,
         values=values,
-        choices=_form_choices(pc),
+        choices=_form_choices(pc, values["role_arn"]),
         error=error,
     )
 

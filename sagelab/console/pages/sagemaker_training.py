@@ -25,7 +25,6 @@ PATH = BASE + "/training-jobs"
 TITLE = "Training jobs"
 NAMESPACE = GROUP = "/aws/sagemaker/TrainingJobs"
 LOG_STREAMS = 4
-LOG_LINES = 200
 LISTING = Listing(
     title=TITLE,
     path=PATH,
@@ -64,8 +63,8 @@ def _metric_series(pc: PageContext, name: str) -> list[Series]:
     return series
 
 
-def _logs(pc: PageContext, name: str) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The latest lines of each of the job's streams (`<job>/algo-<n>-<epoch>`)."""
+def _log_streams(pc: PageContext, name: str) -> list[str]:
+    """The job's streams (`<job>/algo-<n>-<epoch>`); the page tails each one live."""
     try:
         streams = pc.call(
             "logs", "DescribeLogStreams", logGroupName=GROUP, logStreamNamePrefix=name + "/"
@@ -74,18 +73,7 @@ def _logs(pc: PageContext, name: str) -> list[tuple[str, list[dict[str, Any]]]]:
         if err.code == "ResourceNotFoundException":  # no job has logged yet
             return []
         raise
-    shown = []
-    for stream in streams[:LOG_STREAMS]:
-        events = pc.call(
-            "logs",
-            "GetLogEvents",
-            logGroupName=GROUP,
-            logStreamName=stream["logStreamName"],
-            limit=LOG_LINES,
-            startFromHead=False,
-        ).get("events", [])
-        shown.append((str(stream["logStreamName"]), events))
-    return shown
+    return [str(stream["logStreamName"]) for stream in streams[:LOG_STREAMS]]
 
 
 @page(PATH + "/{name}")
@@ -100,7 +88,8 @@ def training_job_detail(pc: PageContext) -> Response:
         crumbs=crumbs(Crumb(TITLE, url(PATH)), Crumb(name)),
         job=job,
         charts=charts(pc, _metric_series(pc, name), start, end),
-        logs=_logs(pc, name),
+        log_group=GROUP,
+        log_streams=_log_streams(pc, name),
         running=job["TrainingJobStatus"] in ("InProgress", "Stopping"),
     )
 

@@ -105,3 +105,13 @@ def grants(canned: str, owner: dict[str, str]) -> list[dict[str, Any]]:
     for uri, permission in _GRANTS.get(canned, ()):
         listed.append(_grant({"Type": "Group", "URI": uri}, permission))
     return listed
+
+
+def publicly_readable(config: dict[str, Any], canned: str) -> bool:
+    """Whether an object's `canned` ACL lets anyone read it, once the bucket's settings have
+    their say: BucketOwnerEnforced and IgnorePublicAcls (both on in new buckets) void it."""
+    if config.get(OWNERSHIP) == ENFORCED:
+        return False
+    if (config.get(PUBLIC_ACCESS_BLOCK) or {}).get("IgnorePublicAcls"):
+        return False
+    return (_ALL_USERS, "READ") in _GRANTS.get(canned, ())

@@ -13,7 +13,15 @@ from sagelab.gateway.context import RequestContext
 from sagelab.gateway.errors import NotImplementedByUs, ServiceError
 from sagelab.gateway.http import HttpRequest, HttpResponse
 from sagelab.services.base import Deps, ServiceApi
-from sagelab.services.s3 import bucket_config, bucket_policy, buckets, cors, encryption, lifecycle
+from sagelab.services.s3 import (
+    anonymous,
+    bucket_config,
+    bucket_policy,
+    buckets,
+    cors,
+    encryption,
+    lifecycle,
+)
 from sagelab.services.s3.bucket_config import Owned
 from sagelab.services.s3.bucket_tagging import check_tag_set
 from sagelab.services.s3.config_errors import (
@@ -195,8 +203,13 @@ class BucketConfigApi(ServiceApi):
         return self._write(ctx, (bucket, expected_bucket_owner), cors.SECTION, None)
 
     def preflight(self, req: HttpRequest) -> HttpResponse | None:
-        """A browser's `OPTIONS /<bucket>/<key>`: answered from the bucket's CORS rules, before
-        (and without) authentication."""
+        """What S3 answers before (and without) authentication: a browser's
+        `OPTIONS /<bucket>/<key>`, from the bucket's CORS rules; an unsigned read of a
+        publicly readable object."""
+        if anonymous.is_unsigned(req):
+            return anonymous.answer(
+                self.deps.meta, req, lambda name, ctx, **kw: getattr(self, name)(ctx, **kw)
+            )
         bucket = _bucket_of(req)
         if req.method != "OPTIONS" or not bucket:
             return None

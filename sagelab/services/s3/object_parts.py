@@ -50,19 +50,19 @@ def _entry(part: Part) -> dict[str, Any]:
 def page(obj: StoredObject, marker: int | None, max_parts: int | None) -> dict[str, Any] | None:
     """GetObjectAttributes' ObjectParts: None for an object not uploaded in parts. S3 lists
     the parts themselves only for an object whose checksum is a composite of theirs; the
-    count always."""
+    count and the paging always."""
     if not obj.parts:
         return None
-    out: dict[str, Any] = {"TotalPartsCount": len(obj.parts)}
-    if obj.spec.checksum_type != "COMPOSITE":
-        return out
     limit = 1000 if max_parts is None else max_parts
     after = [p for p in obj.parts if p.number > (marker or 0)]
     listed = after[:limit]
-    return out | {
+    out: dict[str, Any] = {
+        "TotalPartsCount": len(obj.parts),
         "PartNumberMarker": marker or 0,
         "NextPartNumberMarker": listed[-1].number if listed else 0,
         "MaxParts": limit,
         "IsTruncated": len(after) > limit,
-        "Parts": [_entry(p) for p in listed],
     }
+    if obj.spec.checksum_type == "COMPOSITE":
+        out["Parts"] = [_entry(p) for p in listed]
+    return out

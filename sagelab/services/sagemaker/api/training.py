@@ -6,20 +6,21 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sagelab import arns
 from sagelab.algorithms import registry
 from sagelab.algorithms.errors import HyperParameterError
 from sagelab.gateway.context import RequestContext
 from sagelab.gateway.errors import NotImplementedByUs
 from sagelab.services.base import ServiceApi
 from sagelab.services.iam.passrole import check_pass_role
-from sagelab.services.sagemaker import images, resources
+from sagelab.services.sagemaker import images
 from sagelab.services.sagemaker.errors import SageMakerValidation
-from sagelab.services.sagemaker.training import KIND, jobs, scope, search, validation
+from sagelab.services.sagemaker.jobs.operations import JobOperations, list_query
+from sagelab.services.sagemaker.training import jobs, scope, search, validation
 from sagelab.services.sagemaker.training import tags as resource_tags
 from sagelab.services.sagemaker.training.reconcile import TrainingReconciler
 
 _SEARCH_PAGE = 10
+_JOBS = JobOperations(jobs.RECORDS)
 
 
 def _check_structure(request: dict[str, Any]) -> None:
@@ -91,26 +92,17 @@ class TrainingApi(ServiceApi):
         validation.check_role(role_arn, ctx.account_id)
         check_pass_role(self.deps, ctx, role_arn)
         algorithm = _algorithm(request)
-        where = scope(ctx.account_id, ctx.region)
-        arn = arns.sagemaker(ctx.region, ctx.account_id, KIND, training_job_name)
-        doc = jobs.new_document(request, arn, algorithm, time.time())
-        with self.deps.meta.begin() as conn:
-            validation.check_unique(conn, where, training_job_name)
-            jobs.insert_job(conn, where, doc, list(tags or []))
-        self.deps.reconciler.kick()
+        arn = _JOBS.arn(ctx, training_job_name)
+        _JOBS.create(self.deps, ctx, jobs.new_document(request, arn, algorithm, time.time()), tags)
         return {"TrainingJobArn": arn}
 
     def describe_training_job(
         self, ctx: RequestContext, *, training_job_name: str
     ) -> dict[str, Any]:
-        with self.deps.meta.connect() as conn:
-            return jobs.describe(conn, scope(ctx.account_id, ctx.region), training_job_name)
+        return _JOBS.describe(self.deps, ctx, training_job_name)
 
     def stop_training_job(self, ctx: RequestContext, *, training_job_name: str) -> dict[str, Any]:
-        with self.deps.meta.begin() as conn:
-            jobs.request_stop(conn, scope(ctx.account_id, ctx.region), training_job_name)
-        self.deps.reconciler.kick()
-        return {}
+        return _JOBS.stop(self.deps, ctx, training_job_name)
 
     def list_training_jobs(
         self,
@@ -127,25 +119,18 @@ class TrainingApi(ServiceApi):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> dict[str, Any]:
-        query = resources.ListQuery(
-            created_after=creation_time_after,
-            created_before=creation_time_before,
-            modified_after=last_modified_time_after,
-            modified_before=last_modified_time_before,
+        query = list_query(
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
             name_contains=name_contains,
-            status=status_equals,
-            sort_by=sort_by or "CreationTime",
-            descending=(sort_order or "Descending") == "Descending",
+            status_equals=status_equals,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
-        with self.deps.meta.connect() as conn:
-            page, token = resources.list_page(
-                conn,
-                scope(ctx.account_id, ctx.region),
-                query,
-                next_token,
-                max_results or 10,
-            )
-        return {"TrainingJobSummaries": [jobs.summary(j) for j in page], "NextToken": token}
+        page, token = _JOBS.list(self.deps, ctx, query, next_token, max_results)
+        return {"TrainingJobSummaries": page, "NextToken": token}
 
     def add_tags(
         self, ctx: RequestContext, *, resource_arn: str, tags: list[dict[str, str]]

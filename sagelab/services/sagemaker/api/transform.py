@@ -6,12 +6,15 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sagelab import arns
+from sqlalchemy import Connection
+
 from sagelab.gateway.context import RequestContext
 from sagelab.services.base import Deps, ServiceApi
-from sagelab.services.sagemaker import resources
-from sagelab.services.sagemaker.transform import KIND, jobs, scope, validation
+from sagelab.services.sagemaker.jobs.operations import JobOperations, list_query
+from sagelab.services.sagemaker.transform import jobs, validation
 from sagelab.services.sagemaker.transform.reconcile import TransformReconciler
+
+_JOBS = JobOperations(jobs.RECORDS)
 
 
 def _check_structure(request: dict[str, Any]) -> None:
@@ -62,28 +65,23 @@ class TransformApi(ServiceApi):
             "ExperimentConfig": experiment_config,
         }
         _check_structure(request)
-        where = scope(ctx.account_id, ctx.region)
-        arn = arns.sagemaker(ctx.region, ctx.account_id, KIND, transform_job_name)
-        doc = jobs.new_document(request, arn, time.time())
-        with self.deps.meta.begin() as conn:
-            model = validation.model_document(conn, ctx.account_id, ctx.region, model_name)
-            validation.algorithm(model)
-            validation.check_unique(conn, where, transform_job_name)
-            jobs.insert_job(conn, where, doc, list(tags or []))
-        self.deps.reconciler.kick()
+
+        def model_runs(conn: Connection) -> None:
+            validation.algorithm(
+                validation.model_document(conn, ctx.account_id, ctx.region, model_name)
+            )
+
+        arn = _JOBS.arn(ctx, transform_job_name)
+        _JOBS.create(self.deps, ctx, jobs.new_document(request, arn, time.time()), tags, model_runs)
         return {"TransformJobArn": arn}
 
     def describe_transform_job(
         self, ctx: RequestContext, *, transform_job_name: str
     ) -> dict[str, Any]:
-        with self.deps.meta.connect() as conn:
-            return jobs.describe(conn, scope(ctx.account_id, ctx.region), transform_job_name)
+        return _JOBS.describe(self.deps, ctx, transform_job_name)
 
     def stop_transform_job(self, ctx: RequestContext, *, transform_job_name: str) -> dict[str, Any]:
-        with self.deps.meta.begin() as conn:
-            jobs.request_stop(conn, scope(ctx.account_id, ctx.region), transform_job_name)
-        self.deps.reconciler.kick()
-        return {}
+        return _JOBS.stop(self.deps, ctx, transform_job_name)
 
     def list_transform_jobs(
         self,
@@ -100,18 +98,15 @@ class TransformApi(ServiceApi):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> dict[str, Any]:
-        query = resources.ListQuery(
-            created_after=creation_time_after,
-            created_before=creation_time_before,
-            modified_after=last_modified_time_after,
-            modified_before=last_modified_time_before,
+        query = list_query(
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
             name_contains=name_contains,
-            status=status_equals,
-            sort_by=sort_by or "CreationTime",
-            descending=(sort_order or "Descending") == "Descending",
+            status_equals=status_equals,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
-        with self.deps.meta.connect() as conn:
-            page, token = resources.list_page(
-                conn, scope(ctx.account_id, ctx.region), query, next_token, max_results or 10
-            )
-        return {"TransformJobSummaries": [jobs.summary(j) for j in page], "NextToken": token}
+        page, token = _JOBS.list(self.deps, ctx, query, next_token, max_results)
+        return {"TransformJobSummaries": page, "NextToken": token}

@@ -137,11 +137,6 @@ def definitions(algorithm: str, user: list[dict[str, Any]] | None) -> list[dict[
     return [{"Name": name, "Regex": regex} for name, regex in BUILT_IN.get(algorithm, [])]
 
 
-def as_cloudwatch(line: str) -> str:
-    """A log line as CloudWatch keeps it: control characters escaped the syslog way."""
-    return line.replace("\t", "#011")
-
-
 @dataclass(frozen=True)
 class Sample:
     name: str

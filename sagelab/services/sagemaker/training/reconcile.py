@@ -8,7 +8,6 @@ that vanished fail with a reason; no job stays InProgress without a process.
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
@@ -19,13 +18,13 @@ from sagelab.gateway.errors import ServiceError
 from sagelab.runner.base import ProcessState, ProcessStatus
 from sagelab.services.base import Deps
 from sagelab.services.sagemaker import images
-from sagelab.services.sagemaker.jobs import credentials
-from sagelab.services.sagemaker.training import KIND, hosts, jobs, launch, output, status, workdir
-from sagelab.services.sagemaker.training.jobs import ActiveJob
+from sagelab.services.sagemaker.jobs import records
+from sagelab.services.sagemaker.jobs.hosts import Host
+from sagelab.services.sagemaker.jobs.reconciler import JobReconciler
+from sagelab.services.sagemaker.jobs.records import ActiveJob
+from sagelab.services.sagemaker.training import jobs, launch, output, status, workdir
+from sagelab.services.sagemaker.training.output import HOSTS
 
-log = logging.getLogger(__name__)
-
-STOP_GRACE = 10.0  # SIGTERM, then SIGKILL: the agent needs a moment to upload the model
 _ORDER = ("Starting", layout.DOWNLOADING, layout.TRAINING, layout.UPLOADING)
 
 
@@ -75,34 +74,18 @@ def _failure(reports: dict[str, Any], polls: dict[str, ProcessStatus]) -> str:
     return "InternalServerError: The training job ended without completing."
 
 
-class TrainingReconciler:
+class TrainingReconciler(JobReconciler):
     def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+        super().__init__(deps, jobs.RECORDS, HOSTS)
         self.copier = output.OutputCopier(deps.meta, deps.runner)
-        self._signalled: set[str] = set()
-
-    def __call__(self) -> None:
-        with self.deps.meta.connect() as conn:
-            active = jobs.active(conn, KIND)
-        for job in active:
-            try:
-                self._walk(job)
-            except Exception:  # one broken job must not hold up the others
-                log.exception("training job %s: reconcile failed", job.name)
 
     def _job_dir(self, job: ActiveJob) -> JobDir:
         return workdir.job_dir(self.deps.settings.data_dir, job.scope.region, job.name)
 
-    def _save(self, job: ActiveJob, doc: dict[str, Any]) -> None:
-        with self.deps.meta.begin() as conn:
-            jobs.save(conn, job.scope, doc)
+    def _role(self, job: ActiveJob) -> str:
+        return str(job.doc["RoleArn"])
 
-    def _walk(self, job: ActiveJob) -> None:
-        with self.deps.meta.connect() as conn:
-            found = hosts.of_job(conn, job.scope, job.name)
-        if not found:
-            self._launch(job)
-            return
+    def _follow(self, job: ActiveJob, found: list[Host]) -> None:
         doc, job_dir = job.doc, self._job_dir(job)
         polls = {h.host: self.deps.runner.poll(h.process) for h in found}
         ended = all(p.state is not ProcessState.RUNNING for p in polls.values())
@@ -116,7 +99,7 @@ class TrainingReconciler:
         for host in found:
             changed |= self.copier.copy(job.scope, doc, host, final=ended)
         if ended:
-            self._signalled.difference_update(h.process for h in found)
+            self._ended(found)
             self._settle(job, doc, reports, polls)
             changed = True
         else:
@@ -135,9 +118,7 @@ class TrainingReconciler:
         job_dir = self._job_dir(job)
         try:
             workdir.prepare(job_dir, doc, str(algorithm), job.scope.region)
-            credentials.write_credentials(
-                self.deps.meta, job_dir, job.scope.account_id, doc["RoleArn"]
-            )
+            self._write_credentials(job, job_dir)
         except ServiceError as err:  # the role went away between Create and launch
             status.finish(doc, status.FAILED, status.FAILED, now, f"ClientError: {err.message}")
             self._save(job, doc)
@@ -146,38 +127,28 @@ class TrainingReconciler:
             self.deps.settings, job_dir, doc, job.scope.account_id, job.scope.region
         )
         rows = [
-            hosts.Host(h, spec.name, output.stream_name(job.name, h, now), 0)
+            Host(h, spec.name, output.stream_name(job.name, h, now), 0)
             for h, spec in zip(workdir.hosts(doc), specs, strict=True)
         ]
-        # Rows first: a crash before the processes start leaves them LOST, so the job fails.
-        with self.deps.meta.begin() as conn:
-            hosts.add(conn, job.scope, job.name, rows)
-        for spec in specs:
-            self.deps.runner.start(spec)
+        self._start(job, rows, specs)
         doc["TrainingStartTime"] = now
         status.advance(doc, "Starting", now, status.PREPARING)
         self._save(job, doc)
-
-    def _stop_hosts(self, found: list[hosts.Host]) -> None:
-        for host in found:
-            if host.process not in self._signalled:
-                self._signalled.add(host.process)
-                self.deps.runner.stop(host.process, STOP_GRACE)
 
     def _enforce(
         self,
         job: ActiveJob,
         doc: dict[str, Any],
-        found: list[hosts.Host],
+        found: list[Host],
         reports: dict[str, Any],
     ) -> bool:
         """Stop requests, MaxRuntimeInSeconds, and a failed host ending its peers."""
         stop = job.stop
         limit = doc["StoppingCondition"]["MaxRuntimeInSeconds"]
         if stop is None and time.time() - doc["TrainingStartTime"] > limit:
-            stop = jobs.STOP_MAX_RUNTIME
+            stop = records.STOP_MAX_RUNTIME
             with self.deps.meta.begin() as conn:
-                jobs.stop_for_max_runtime(conn, job.scope, job.name)
+                records.set_stop(conn, job.scope, job.name, stop)
         if stop is not None or any(_latest(r) == layout.FAILED for r in reports.values()):
             self._stop_hosts(found)
         if stop is not None and doc["TrainingJobStatus"] == status.IN_PROGRESS:
@@ -197,9 +168,8 @@ class TrainingReconciler:
             _latest(reports[h]) == layout.COMPLETED and polls[h].exit_code == 0 for h in polls
         )
         if job.stop is not None:
-            secondary = (
-                status.MAX_RUNTIME_EXCEEDED if job.stop == jobs.STOP_MAX_RUNTIME else status.STOPPED
-            )
+            exceeded = job.stop == records.STOP_MAX_RUNTIME
+            secondary = status.MAX_RUNTIME_EXCEEDED if exceeded else status.STOPPED
             doc["ModelArtifacts"] = _model_artifacts(doc)
             status.finish(doc, status.STOPPED, secondary, now)
         elif completed:
@@ -207,9 +177,3 @@ class TrainingReconciler:
             status.finish(doc, status.COMPLETED, status.COMPLETED, now)
         else:
             status.finish(doc, status.FAILED, status.FAILED, now, _failure(reports, polls))
-
-    def _refresh_credentials(self, job: ActiveJob, job_dir: JobDir) -> None:
-        if credentials.credentials_expire_soon(job_dir, time.time()):
-            credentials.write_credentials(
-                self.deps.meta, job_dir, job.scope.account_id, job.doc["RoleArn"]
-            )

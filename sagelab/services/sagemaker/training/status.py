@@ -11,7 +11,6 @@ from typing import Any
 
 IN_PROGRESS, STOPPING = "InProgress", "Stopping"
 COMPLETED, FAILED, STOPPED = "Completed", "Failed", "Stopped"
-ACTIVE = (IN_PROGRESS, STOPPING)
 MAX_RUNTIME_EXCEEDED = "MaxRuntimeExceeded"
 
 MESSAGES = {

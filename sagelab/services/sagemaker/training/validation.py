@@ -8,29 +8,14 @@ build yet (501, naming the member).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection
-
 from sagelab import arns
-from sagelab.gateway.errors import NotImplementedByUs
-from sagelab.services.sagemaker import resources
-from sagelab.services.sagemaker.errors import ResourceInUse, SageMakerValidation
-
-
-def _not_null(member: str) -> SageMakerValidation:
-    return SageMakerValidation(
-        message=f"1 validation error detected: Value null at '{member}' failed to satisfy "
-        "constraint: Member must not be null"
-    )
-
-
-def refuse_unbuilt(section: dict[str, Any], members: Iterable[str], where: str) -> None:
-    """501 for the first member of `section` that sagelab does not build."""
-    for member in members:
-        if section.get(member) not in (None, [], {}):
-            raise NotImplementedByUs(message=f"{where}.{member} is not implemented by sagelab yet")
+from sagelab.services.sagemaker.errors import SageMakerValidation
+from sagelab.services.sagemaker.jobs.validation import check_s3_uri, not_null
+from sagelab.services.sagemaker.jobs.validation import (
+    refuse_unbuilt as refuse_unbuilt,  # hosting still imports it from here
+)
 
 
 def check_algorithm(spec: dict[str, Any], channels: list[dict[str, Any]]) -> None:
@@ -40,7 +25,7 @@ def check_algorithm(spec: dict[str, Any], channels: list[dict[str, Any]]) -> Non
         "AlgorithmSpecification",
     )
     if not spec.get("TrainingImage"):
-        raise _not_null("algorithmSpecification.trainingImage")
+        raise not_null("algorithmSpecification.trainingImage")
     if not spec.get("TrainingInputMode") and any("InputMode" not in c for c in channels):
         raise SageMakerValidation(
             message="TrainingInputMode must be specified in AlgorithmSpecification or in "
@@ -67,7 +52,7 @@ def check_channels(channels: list[dict[str, Any]]) -> None:
         source = channel["DataSource"]
         refuse_unbuilt(source, ("FileSystemDataSource", "DatasetSource"), "DataSource")
         if "S3DataSource" not in source:
-            raise _not_null("inputDataConfig.dataSource.s3DataSource")
+            raise not_null("inputDataConfig.dataSource.s3DataSource")
         refuse_unbuilt(
             source["S3DataSource"], ("ModelAccessConfig", "HubAccessConfig"), "S3DataSource"
         )
@@ -96,29 +81,15 @@ def check_resources(config: dict[str, Any]) -> None:
         "ResourceConfig",
     )
     if not config.get("InstanceType"):
-        raise _not_null("resourceConfig.instanceType")
+        raise not_null("resourceConfig.instanceType")
     if not config.get("InstanceCount"):
-        raise _not_null("resourceConfig.instanceCount")
+        raise not_null("resourceConfig.instanceCount")
 
 
 def check_stopping(condition: dict[str, Any]) -> None:
     if condition.get("MaxRuntimeInSeconds") is None:
-        raise _not_null("stoppingCondition.maxRuntimeInSeconds")
+        raise not_null("stoppingCondition.maxRuntimeInSeconds")
 
 
 def check_output(config: dict[str, Any]) -> None:
-    path = str(config.get("S3OutputPath", ""))
-    if not path.startswith("s3://") or len(path) <= len("s3://"):
-        raise SageMakerValidation(
-            message=f"OutputDataConfig.S3OutputPath {path!r} is not a valid S3 URI; "
-            "it must start with s3://"
-        )
-
-
-def check_unique(conn: Connection, where: resources.Scope, name: str) -> None:
-    existing = resources.find(conn, where, name)
-    if existing is not None:
-        raise ResourceInUse(
-            message="Training job names must be unique within an AWS account and region, and a "
-            f"training job with this name already exists ({existing.arn})"
-        )
+    check_s3_uri("OutputDataConfig.S3OutputPath", str(config.get("S3OutputPath", "")))

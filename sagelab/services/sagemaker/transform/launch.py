@@ -1,6 +1,7 @@
-"""A transform job's files and child process: `<data dir>/transform-jobs/<region>/<name>/`
-holds the spec the child follows (`sagelab.container.transform`), the role's credentials, the
-instance's tree (`algo-1/`: the unpacked model, scratch space), its status file and its log."""
+"""A transform job's files and child processes, one per instance:
+`<data dir>/transform-jobs/<region>/<name>/` holds the spec the children follow
+(`sagelab.container.transform`), the role's credentials, and each instance's tree (`algo-<n>/`:
+the unpacked model, scratch space), status file and log."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from sagelab.runner.base import ProcessSpec
 from sagelab.services.sagemaker.hosting import models
 from sagelab.services.sagemaker.jobs import credentials
 
-HOST = "algo-1"
 GROUP = "/aws/sagemaker/TransformJobs"
 
 
@@ -25,8 +25,13 @@ def job_dir(data_dir: Path, region: str, name: str) -> JobDir:
     return JobDir(data_dir / "transform-jobs" / region / name)
 
 
-def process_name(account: str, region: str, job: str) -> str:
-    return f"transform-job/{account}/{region}/{job.lower()}"
+def hosts(doc: dict[str, Any]) -> list[str]:
+    count = int(doc["TransformResources"]["InstanceCount"])
+    return [layout.host_name(i) for i in range(count)]
+
+
+def process_name(account: str, region: str, job: str, host: str) -> str:
+    return f"transform-job/{account}/{region}/{job.lower()}/{host}"
 
 
 def stream_name(job: str, launched: float) -> str:
@@ -47,6 +52,7 @@ def _spec(doc: dict[str, Any], model: dict[str, Any], algorithm: str, region: st
         "max_payload_mb": doc.get("MaxPayloadInMB", 6),
         "max_concurrent": doc.get("MaxConcurrentTransforms") or 1,
         "data_processing": doc["DataProcessing"],
+        "hosts": hosts(doc),
     }
 
 
@@ -55,7 +61,8 @@ def prepare(
 ) -> None:
     """Lay out the job's files afresh (a name reused after a reset finds no leftovers)."""
     shutil.rmtree(job.root, ignore_errors=True)
-    job.base(HOST).mkdir(parents=True)
+    for host in hosts(doc):
+        job.base(host).mkdir(parents=True)
     layout.write_json(job.spec, _spec(doc, model, algorithm, region))
 
 
@@ -74,26 +81,29 @@ def _batch_env(doc: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def spec(
+def specs(
     settings: Settings,
     job: JobDir,
     doc: dict[str, Any],
     model: dict[str, Any],
     account: str,
     region: str,
-) -> ProcessSpec:
+) -> list[ProcessSpec]:
     credentials.write_aws_config(job, region)
     container = models.containers(model)[0]
-    return ProcessSpec(
-        name=process_name(account, region, doc["TransformJobName"]),
-        argv=[sys.executable, "-m", "sagelab.container.transform", str(job.root), HOST],
-        cwd=job.base(HOST),
-        env={
-            **container.get("Environment", {}),
-            **doc.get("Environment", {}),
-            **_batch_env(doc),
-            "SAGEMAKER_BASE_DIR": str(job.base(HOST)),
-            **credentials.base_env(settings.endpoint_url, job, region),
-        },
-        log_path=job.log(HOST),
-    )
+    env = {
+        **container.get("Environment", {}),
+        **doc.get("Environment", {}),
+        **_batch_env(doc),
+        **credentials.base_env(settings.endpoint_url, job, region),
+    }
+    return [
+        ProcessSpec(
+            name=process_name(account, region, doc["TransformJobName"], host),
+            argv=[sys.executable, "-m", "sagelab.container.transform", str(job.root), host],
+            cwd=job.base(host),
+            env={**env, "SAGEMAKER_BASE_DIR": str(job.base(host))},
+            log_path=job.log(host),
+        )
+        for host in hosts(doc)
+    ]

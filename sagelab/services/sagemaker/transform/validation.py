@@ -12,10 +12,10 @@ from sqlalchemy import Connection
 
 from sagelab.container.jsonpath import JsonPathError, compile_path
 from sagelab.gateway.errors import NotImplementedByUs
-from sagelab.services.sagemaker import hosting, resources
-from sagelab.services.sagemaker.errors import ResourceInUse, SageMakerValidation
+from sagelab.services.sagemaker import hosting
+from sagelab.services.sagemaker.errors import SageMakerValidation
 from sagelab.services.sagemaker.hosting import models
-from sagelab.services.sagemaker.training.validation import refuse_unbuilt
+from sagelab.services.sagemaker.jobs.validation import check_s3_uri, refuse_unbuilt
 
 MAX_PAYLOAD_MB = 100
 
@@ -48,18 +48,11 @@ def check_input(transform_input: dict[str, Any]) -> None:
         )
     if transform_input.get("SplitType") == "TFRecord":
         raise NotImplementedByUs(message="SplitType TFRecord is not implemented by sagelab yet")
-    _check_uri("TransformInput.DataSource.S3DataSource.S3Uri", source["S3Uri"])
+    check_s3_uri("TransformInput.DataSource.S3DataSource.S3Uri", source["S3Uri"])
 
 
 def check_output(transform_output: dict[str, Any]) -> None:
-    _check_uri("TransformOutput.S3OutputPath", transform_output["S3OutputPath"])
-
-
-def _check_uri(member: str, uri: str) -> None:
-    if not uri.startswith("s3://") or len(uri) <= len("s3://"):
-        raise SageMakerValidation(
-            message=f"{member} {uri!r} is not a valid S3 URI; it must start with s3://"
-        )
+    check_s3_uri("TransformOutput.S3OutputPath", transform_output["S3OutputPath"])
 
 
 def check_payload(max_payload: int | None, max_concurrent: int | None) -> None:
@@ -100,12 +93,3 @@ def check_unbuilt(request: dict[str, Any]) -> None:
         ("VolumeKmsKeyId", "TransformAmiVersion"),
         "TransformResources",
     )
-
-
-def check_unique(conn: Connection, where: resources.Scope, name: str) -> None:
-    existing = resources.find(conn, where, name)
-    if existing is not None:
-        raise ResourceInUse(
-            message=f"Job name must be unique within an AWS account and region, and a job with "
-            f"this name already exists ({existing.arn})"
-        )
