@@ -13,32 +13,15 @@ prints the ratio (target <= 2) and the page's server time from its `Server-Timin
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
-import tempfile
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-import httpx
+from console_timing import compare, page_getter, serving, signed_in
 
-from sagelab.testing import SagelabServer
+from sagelab.console.pages.s3 import PAGE_SIZE
 
-CONSOLE = "/_sagelab/console"
-PAGE_SIZE = 100  # sagelab.console.pages.s3.PAGE_SIZE
 BUCKET = "bench-console"
 PREFIX = "data/"
-
-
-def _median(call: Callable[[], Any], n: int) -> tuple[float, list[Any]]:
-    times, results = [], []
-    for _ in range(n):
-        start = time.perf_counter()
-        results.append(call())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), results
 
 
 def _fill(s3: Any, count: int) -> None:
@@ -52,67 +35,24 @@ def _fill(s3: Any, count: int) -> None:
         )
 
 
-def _signed_in(server: SagelabServer) -> httpx.Client:
-    web = httpx.Client(base_url=server.endpoint_url, follow_redirects=False)
-    form = web.get(f"{CONSOLE}/signin").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None, "no sign-in CSRF token"
-    answer = web.post(
-        f"{CONSOLE}/signin",
-        data={
-            "csrf_token": token.group(1),
-            "next": "",
-            "account": server.account_id,
-            "user_name": "root",
-            "password": server.root_password,
-        },
-    )
-    assert answer.status_code == 303, f"sign-in failed: {answer.status_code}"
-    return web
-
-
-def _server_ms(response: httpx.Response) -> float:
-    match = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
-    assert match is not None, "no Server-Timing header"
-    return float(match.group(1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = SagelabServer(Path(tmp) / "data")
-        server.start()
-        try:
-            s3 = server.client("s3")
-            _fill(s3, args.objects)
-            web = _signed_in(server)
-            path = f"{CONSOLE}/s3/buckets/{BUCKET}?prefix={PREFIX}"
-
-            def api() -> Any:
-                return s3.list_objects_v2(
-                    Bucket=BUCKET, Prefix=PREFIX, Delimiter="/", MaxKeys=PAGE_SIZE
-                )
-
-            def console() -> httpx.Response:
-                response = web.get(path)
-                assert response.status_code == 200 and "obj-00099.csv" in response.text
-                return response
-
-            for _ in range(5):  # warm both paths
-                api(), console()
-            api_s, _ = _median(api, args.calls)
-            page_s, pages = _median(console, args.calls)
-            server_ms = statistics.median(_server_ms(r) for r in pages)
-        finally:
-            server.stop()
-    print(f"objects in the folder: {args.objects}, page size {PAGE_SIZE}, calls {args.calls}")
-    print(f"boto3 ListObjectsV2 p50: {api_s * 1000:.1f} ms")
-    print(f"console Objects page p50 (wall): {page_s * 1000:.1f} ms")
-    print(f"console page server time p50 (Server-Timing): {server_ms:.1f} ms (target < 200)")
-    print(f"ratio console/API: {page_s / api_s:.2f} (target <= 2)")
+    with serving() as server:
+        s3 = server.client("s3")
+        _fill(s3, args.objects)
+        print(f"objects in the folder: {args.objects}, page size {PAGE_SIZE}, calls {args.calls}")
+        path = f"/s3/buckets/{BUCKET}?prefix={PREFIX}"
+        compare(
+            "S3 Objects tab vs ListObjectsV2",
+            lambda: s3.list_objects_v2(
+                Bucket=BUCKET, Prefix=PREFIX, Delimiter="/", MaxKeys=PAGE_SIZE
+            ),
+            page_getter(signed_in(server), path, "obj-00099.csv"),
+            args.calls,
+        )
 
 
 if __name__ == "__main__":

@@ -12,18 +12,13 @@ and the page's server time from its `Server-Timing` header (target < 200 ms).
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
 
-from console_pages import CONSOLE, _median, _server_ms, _signed_in
+from console_timing import compare, page_getter, serving, signed_in
 
+from sagelab.console.listing import PAGE_SIZE
 from sagelab.testing import SagelabServer
 
-PAGE_SIZE = 50  # sagelab.console.pages.sagemaker.PAGE_SIZE
 IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 TRUST = (
     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",'
@@ -47,48 +42,23 @@ def _fill(server: SagelabServer, count: int) -> None:
         list(pool.map(one, range(count)))
 
 
-def _compare(label: str, api: Callable[[], Any], page: Callable[[], Any], calls: int) -> None:
-    for _ in range(5):  # warm both paths
-        api(), page()
-    api_s, _ = _median(api, calls)
-    page_s, pages = _median(page, calls)
-    server_ms = statistics.median(_server_ms(r) for r in pages)
-    print(f"{label}: API p50 {api_s * 1000:.1f} ms, page p50 {page_s * 1000:.1f} ms, "
-          f"page server time {server_ms:.1f} ms (target < 200), "
-          f"ratio {page_s / api_s:.2f} (target <= 2)")  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--resources", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = SagelabServer(Path(tmp) / "data")
-        server.start()
-        try:
-            _fill(server, args.resources)
-            sm, web = server.client("sagemaker"), _signed_in(server)
-
-            def page(path: str) -> Callable[[], Any]:
-                def get() -> Any:
-                    response = web.get(f"{CONSOLE}/sagemaker/{path}")
-                    assert response.status_code == 200 and "Next page" in response.text
-                    return response
-
-                return get
-
-            print(f"resources of each kind: {args.resources}, page size {PAGE_SIZE}")
-            _compare("Models", lambda: sm.list_models(MaxResults=PAGE_SIZE),
-                     page("models"), args.calls)  # fmt: skip
-            _compare(
-                "Lifecycle configurations",
-                lambda: sm.list_notebook_instance_lifecycle_configs(MaxResults=PAGE_SIZE),
-                page("lifecycle-configurations"),
-                args.calls,
-            )
-        finally:
-            server.stop()
+    with serving() as server:
+        _fill(server, args.resources)
+        sm, web = server.client("sagemaker"), signed_in(server)
+        print(f"resources of each kind: {args.resources}, page size {PAGE_SIZE}")
+        compare("Models", lambda: sm.list_models(MaxResults=PAGE_SIZE),
+                page_getter(web, "/sagemaker/models", "Next page"), args.calls)  # fmt: skip
+        compare(
+            "Lifecycle configurations",
+            lambda: sm.list_notebook_instance_lifecycle_configs(MaxResults=PAGE_SIZE),
+            page_getter(web, "/sagemaker/lifecycle-configurations", "Next page"),
+            args.calls,
+        )
 
 
 if __name__ == "__main__":

@@ -78,25 +78,35 @@ class HttpRequest:
     host: str = ""
     body_reader: BodyReader = field(default_factory=lambda: BytesReader(b""))
     _body: bytes | None = None
+    # Lower-cased name -> values, built on the first look-up of `headers` (a request's
+    # headers are looked up a score of times on the way through the gateway).
+    _index: tuple[list[tuple[str, str]], dict[str, list[str]]] | None = None
+    _query: tuple[str, list[tuple[str, str]]] | None = None  # query_string, parsed
+
+    def _by_name(self) -> dict[str, list[str]]:
+        if self._index is None or self._index[0] is not self.headers:
+            index: dict[str, list[str]] = {}
+            for key, value in self.headers:
+                index.setdefault(key, []).append(value)
+            self._index = (self.headers, index)
+        return self._index[1]
 
     @property
     def path(self) -> str:
         return unquote(self.raw_path)
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        lname = name.lower()
-        for key, value in self.headers:
-            if key == lname:
-                return value
-        return default
+        values = self._by_name().get(name.lower())
+        return values[0] if values else default
 
     def header_all(self, name: str) -> list[str]:
-        lname = name.lower()
-        return [v for k, v in self.headers if k == lname]
+        return list(self._by_name().get(name.lower(), ()))
 
     @property
     def query(self) -> list[tuple[str, str]]:
-        return parse_qsl(self.query_string, keep_blank_values=True)
+        if self._query is None or self._query[0] != self.query_string:
+            self._query = (self.query_string, parse_qsl(self.query_string, keep_blank_values=True))
+        return list(self._query[1])
 
     def query_param(self, name: str) -> str | None:
         for key, value in self.query:

@@ -8,20 +8,11 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from console_kit import sign_in
+from console_kit import change_password, console_user, sign_in
 
 from sagelab.testing import SagelabServer
 
 CONSOLE = "/_sagelab/console"
-
-
-def _console_user(client: Callable[..., Any], policy: str) -> tuple[str, str]:
-    iam = client("iam")
-    name, password = "ro-" + secrets.token_hex(4), "Pw-" + secrets.token_urlsafe(12)
-    iam.create_user(UserName=name)
-    iam.create_login_profile(UserName=name, Password=password)
-    iam.attach_user_policy(UserName=name, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
-    return name, password
 
 
 def _user_exists(client: Callable[..., Any], name: str) -> bool:
@@ -32,7 +23,7 @@ def _user_exists(client: Callable[..., Any], name: str) -> bool:
 def test_read_only_user_sees_users_but_cannot_create(
     page: Any, server: SagelabServer, client: Callable[..., Any], shot: Any
 ) -> None:
-    reader, password = _console_user(client, "IAMReadOnlyAccess")
+    reader, password = console_user(client("iam"), "ro", ["IAMReadOnlyAccess"])
     sign_in(page, server, reader, password)
     page.goto(CONSOLE + "/iam/users")
     assert page.locator("#users-table").get_by_role("link", name=reader).is_visible()
@@ -109,10 +100,6 @@ def test_wizard_require_reset_forces_change_at_sign_in(
     sign_in(page, server, name, first)
     assert page.url.endswith(CONSOLE + "/reset-password")
     shot(page, "forced-change")
-    page.get_by_label("Old password").fill(first)
-    page.get_by_label("New password", exact=True).fill(second)
-    page.get_by_label("Retype new password").fill(second)
-    page.get_by_role("button", name="Confirm password change").click()
-    page.wait_for_load_state()
+    change_password(page, first, second)
     assert page.url.endswith(CONSOLE + "/")
     assert iam.get_login_profile(UserName=name)["LoginProfile"]["PasswordResetRequired"] is False

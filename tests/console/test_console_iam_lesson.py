@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
-from console_kit import sign_in, sign_out
+from console_kit import sign_in, sign_out, submit_sign_in
 from lesson_steps import create_group_step, details_step
 
 from sagelab.testing import SagelabServer
@@ -116,10 +116,7 @@ def test_lesson_add_administrator(
 
     sign_out(page)
     page.goto(rows[0]["Console login link"])
-    page.get_by_label("IAM user name").fill(user)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    submit_sign_in(page, user, password)
     assert page.url.endswith(CONSOLE + "/")
     assert page.locator("main").get_by_text(f"user/{user}").is_visible()
     shot(page, "signed-in-as-administrator")

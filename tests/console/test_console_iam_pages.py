@@ -184,6 +184,37 @@ def test_user_credentials_and_delete_cascade(root_page: Any, client: Client, sho
     iam.delete_group(GroupName=name + "-g")  # no member left: the cascade removed it
 
 
+def _delete_from_detail_page(page: Any, path: str) -> None:
+    page.goto(CONSOLE + path)
+    page.locator("main .toolbar").get_by_role("button", name="Delete", exact=True).click()
+    _confirm(page)
+
+
+def test_user_and_group_pages_delete_with_the_cascade(root_page: Any, client: Client) -> None:
+    page, iam, name = root_page, client("iam"), "d-" + secrets.token_hex(4)
+    iam.create_group(GroupName=name + "-g")
+    iam.attach_group_policy(
+        GroupName=name + "-g", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )
+    iam.create_user(UserName=name)
+    iam.create_access_key(UserName=name)
+    iam.add_user_to_group(UserName=name, GroupName=name + "-g")
+    iam.create_user(UserName=name + "-other")
+    iam.add_user_to_group(UserName=name + "-other", GroupName=name + "-g")
+
+    _delete_from_detail_page(page, f"/iam/users/{name}")
+    assert page.url.endswith(CONSOLE + "/iam/users")
+    assert page.get_by_text(f"Deleted {name}.").is_visible()
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_user(UserName=name)
+
+    _delete_from_detail_page(page, f"/iam/groups/{name}-g")
+    assert page.url.endswith(CONSOLE + "/iam/groups")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_group(GroupName=name + "-g")
+    iam.delete_user(UserName=name + "-other")  # the group's cascade removed its membership
+
+
 def test_users_list_pages_with_the_api_marker(root_page: Any, client: Client) -> None:
     page, iam, prefix = root_page, client("iam"), "zz-page-" + secrets.token_hex(3)
     for i in range(55):

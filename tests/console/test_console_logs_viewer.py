@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from console_kit import sign_in
+from console_kit import console_user, sign_in
 from playwright.sync_api import Page, expect
 
 from sagelab.testing import SagelabServer
@@ -73,9 +73,7 @@ def test_user_without_logs_permissions_is_refused(
     page: Page, server: SagelabServer, client: Callable[..., Any]
 ) -> None:
     iam = client("iam")
-    user, password = f"nologs-{uuid.uuid4().hex[:8]}", "NoLogs-Passw0rd!"
-    iam.create_user(UserName=user)
-    iam.create_login_profile(UserName=user, Password=password, PasswordResetRequired=False)
+    user, password = console_user(iam, "nologs")
     sign_in(page, server, user, password)
     page.goto("/_sagelab/console/cloudwatch/log-groups")
     expect(page.get_by_role("alert")).to_contain_text(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from console_kit import sign_in
+from console_kit import console_user, sign_in
 from playwright.sync_api import Page, expect
 
 from sagelab.testing import SagelabServer
@@ -119,12 +119,7 @@ def test_read_only_user_sees_buckets_but_cannot_create(
     page: Page, server: SagelabServer, client: Client, shot: Shot
 ) -> None:
     iam, s3 = client("iam"), client("s3")
-    user, password = f"reader-{uuid.uuid4().hex[:8]}", "Reader-Passw0rd!"
-    iam.create_user(UserName=user)
-    iam.create_login_profile(UserName=user, Password=password, PasswordResetRequired=False)
-    iam.attach_user_policy(
-        UserName=user, PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
-    )
+    user, password = console_user(iam, "reader", ["AmazonS3ReadOnlyAccess"])
     existing = _bucket_with_objects(s3, 1)
     sign_in(page, server, user, password)
     _select_bucket(page, existing)

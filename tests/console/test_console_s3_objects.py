@@ -73,6 +73,16 @@ def test_bucket_create_browse_upload_download_delete(
     expect(details).to_contain_text(got["ETag"].strip('"'))
     expect(details).to_contain_text("text/csv")
     shot(page, "object")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy_uri, copy_url = page.locator("button[data-copy]").all()
+    copy_uri.click()
+    expect(copy_uri).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == f"s3://{bucket}/data/train.csv"
+    expect(copy_url).to_have_text("Copy URL")
+    copy_url.click()
+    expect(copy_url).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(server.endpoint_url) and copied.endswith("/data/train.csv")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     assert download.value.suggested_filename == "train.csv"

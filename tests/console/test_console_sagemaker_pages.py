@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from console_kit import sign_in
+from console_kit import console_user, sign_in
 from playwright.sync_api import Page, expect
 
 from sagelab.testing import SagelabServer
@@ -76,13 +76,7 @@ def test_lifecycle_configuration_create_view_delete(
 
 
 def _read_only_user(client: Callable[..., Any]) -> tuple[str, str]:
-    iam = client("iam")
-    user, password = f"reader-{uuid.uuid4().hex[:6]}", "Read-Only-" + uuid.uuid4().hex[:8] + "!"
-    iam.create_user(UserName=user)
-    iam.create_login_profile(UserName=user, Password=password, PasswordResetRequired=False)
-    for policy in ("AmazonSageMakerReadOnly", "IAMReadOnlyAccess"):
-        iam.attach_user_policy(UserName=user, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
-    return user, password
+    return console_user(client("iam"), "reader", ["AmazonSageMakerReadOnly", "IAMReadOnlyAccess"])
 
 
 def test_read_only_user_is_refused_create_notebook_instance(

@@ -9,7 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from console_kit import ACCOUNT_LABEL, sign_in, sign_out
+from console_kit import (
+    ACCOUNT_LABEL,
+    change_password,
+    console_user,
+    sign_in,
+    sign_out,
+    submit_sign_in,
+)
 
 from sagelab.testing import SagelabServer
 
@@ -49,25 +56,13 @@ def test_wrong_password_is_refused_with_aws_words(page: Any, server: SagelabServ
     assert page.get_by_text("Your authentication information is incorrect").is_visible()
 
 
-def _new_user(client: Callable[..., Any], password: str, reset: bool = False) -> str:
-    iam = client("iam")
-    name = "console-" + secrets.token_hex(4)
-    iam.create_user(UserName=name)
-    iam.create_login_profile(UserName=name, Password=password, PasswordResetRequired=reset)
-    return name
-
-
 def test_iam_user_sign_in_url_prefills_the_account(
     page: Any, server: SagelabServer, client: Callable[..., Any]
 ) -> None:
-    password = "Pw-" + secrets.token_urlsafe(10)
-    name = _new_user(client, password)
+    name, password = console_user(client("iam"), "console")
     page.goto(f"/_sagelab/{server.account_id}/console")
     assert page.get_by_label(ACCOUNT_LABEL).input_value() == server.account_id
-    page.get_by_label("IAM user name").fill(name)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    submit_sign_in(page, name, password)
     assert page.url.endswith(CONSOLE + "/")
     assert page.locator("main").get_by_text(f"user/{name}").is_visible()
 
@@ -75,8 +70,8 @@ def test_iam_user_sign_in_url_prefills_the_account(
 def test_required_reset_forces_a_new_password(
     page: Any, server: SagelabServer, client: Callable[..., Any], shot: Any
 ) -> None:
-    old, new = "Old-" + secrets.token_urlsafe(10), "New-" + secrets.token_urlsafe(10)
-    name = _new_user(client, old, reset=True)
+    name, old = console_user(client("iam"), "console", reset=True)
+    new = "New-" + secrets.token_urlsafe(10)
     iam = client("iam")
     iam.attach_user_policy(
         UserName=name, PolicyArn="arn:aws:iam::aws:policy/IAMUserChangePassword"
@@ -84,11 +79,7 @@ def test_required_reset_forces_a_new_password(
     sign_in(page, server, name, old)
     assert page.url.endswith(CONSOLE + "/reset-password")
     shot(page, "reset")
-    page.get_by_label("Old password").fill(old)
-    page.get_by_label("New password", exact=True).fill(new)
-    page.get_by_label("Retype new password").fill(new)
-    page.get_by_role("button", name="Confirm password change").click()
-    page.wait_for_load_state()
+    change_password(page, old, new)
     assert page.get_by_text("Your password has been changed.").is_visible()
     assert iam.get_login_profile(UserName=name)["LoginProfile"]["PasswordResetRequired"] is False
     sign_out(page)
@@ -118,8 +109,7 @@ def _session(server: SagelabServer) -> httpx.Client:
 def test_a_forged_post_is_refused(
     page: Any, server: SagelabServer, client: Callable[..., Any]
 ) -> None:
-    password = "Pw-" + secrets.token_urlsafe(10)
-    name = _new_user(client, password)
+    name, password = console_user(client("iam"), "console")
     http = _session(server)
     # Sign-out is state-changing: without the session's token it must not happen.
     for token in (None, "forged-" + secrets.token_hex(8)):
@@ -137,8 +127,7 @@ def test_a_forged_post_is_refused(
 
 
 def test_failed_sign_ins_are_throttled(server: SagelabServer, client: Callable[..., Any]) -> None:
-    password = "Pw-" + secrets.token_urlsafe(10)
-    name = _new_user(client, password)
+    name, password = console_user(client("iam"), "console")
     http = httpx.Client(base_url=server.endpoint_url)
     token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(CONSOLE + "/signin").text)
     assert token is not None

@@ -14,17 +14,8 @@ import pytest
 # The training stories' helpers (roles, lesson data, job requests) are reused as they are.
 sys.path.append(str(Path(__file__).parents[1] / "training"))
 
-from hosting_kit import wait_endpoint
-from training_kit import (
-    LL_IMAGE,
-    channel,
-    job_request,
-    make_role,
-    recordio,
-    regression_data,
-    unique,
-    wait_done,
-)
+from hosting_kit import create_model, trained_job, variant, wait_endpoint
+from training_kit import make_role, unique
 
 from sagelab.testing import SagelabServer
 
@@ -44,16 +35,7 @@ def hosting_bucket(server: SagelabServer) -> str:
 @pytest.fixture(scope="session")
 def model_data(server: SagelabServer, hosting_role: str, hosting_bucket: str) -> str:
     """The S3 URI of a trained regressor's model.tar.gz (13 features)."""
-    x, y = regression_data()
-    s3 = server.client("s3")
-    s3.put_object(Bucket=hosting_bucket, Key="train/data", Body=recordio(x, y))
-    sm = server.client("sagemaker")
-    request = job_request(
-        hosting_role, hosting_bucket, [channel("train", f"s3://{hosting_bucket}/train")]
-    )
-    sm.create_training_job(**request)
-    job = wait_done(sm, request["TrainingJobName"])
-    assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
+    job = trained_job(server, hosting_role, hosting_bucket)
     uri: str = job["ModelArtifacts"]["S3ModelArtifacts"]
     return uri
 
@@ -77,20 +59,8 @@ def deploy(
         production = []
         for spec in specs:
             model = unique("model")
-            sm.create_model(
-                ModelName=model,
-                ExecutionRoleArn=hosting_role,
-                PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": model_data_url or model_data},
-            )
-            production.append(
-                {
-                    "ModelName": model,
-                    "InstanceType": "ml.m5.large",
-                    "InitialInstanceCount": 1,
-                    "InitialVariantWeight": 1.0,
-                    **spec,
-                }
-            )
+            create_model(sm, model, hosting_role, model_data_url or model_data)
+            production.append(variant(model, **{"InitialVariantWeight": 1.0, **spec}))
         sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=production)
         sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
         made.append(name)

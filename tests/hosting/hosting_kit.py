@@ -1,23 +1,95 @@
-"""What the hosting stories share: waiting for an endpoint, request bodies."""
+"""What the hosting stories (and the hosting benchmarks) share: a trained model, endpoints
+made from it and waited for, request bodies, SDK cells run in a fresh interpreter."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from training_kit import regression_data
+from training_kit import LL_IMAGE, channel, job_request, recordio, regression_data, wait_done
+
+from sagelab.testing import SagelabServer
 
 
-def wait_endpoint(sm: Any, name: str, timeout: float = 30.0) -> dict[str, Any]:
+def trained_job(
+    server: SagelabServer, role: str, bucket: str, timeout: float = 60.0
+) -> dict[str, Any]:
+    """The Describe of a completed Linear Learner regressor (13 features) trained from data
+    it puts in `bucket`."""
+    x, y = regression_data()
+    server.client("s3").put_object(Bucket=bucket, Key="train/data", Body=recordio(x, y))
+    sm = server.client("sagemaker")
+    request = job_request(role, bucket, [channel("train", f"s3://{bucket}/train")])
+    sm.create_training_job(**request)
+    job = wait_done(sm, request["TrainingJobName"], timeout)
+    assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
+    return job
+
+
+def create_model(sm: Any, name: str, role: str, model_data: str) -> None:
+    sm.create_model(
+        ModelName=name,
+        ExecutionRoleArn=role,
+        PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": model_data},
+    )
+
+
+def variant(model: str, **extra: Any) -> dict[str, Any]:
+    """A production variant `AllTraffic` of one ml.m5.large instance serving `model`."""
+    return {
+        "VariantName": "AllTraffic",
+        "ModelName": model,
+        "InstanceType": "ml.m5.large",
+        "InitialInstanceCount": 1,
+        **extra,
+    }
+
+
+def serve(
+    sm: Any, name: str, role: str, model_data: str, poll: float = 0.05, **config: Any
+) -> dict[str, Any]:
+    """A model, an endpoint config of one variant (plus the `config` members) and an
+    endpoint, all called `name`; answers the endpoint's Describe once it left Creating."""
+    create_model(sm, name, role, model_data)
+    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[variant(name)], **config)
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    return wait_endpoint(sm, name, poll=poll)
+
+
+def wait_endpoint(sm: Any, name: str, timeout: float = 30.0, poll: float = 0.05) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found: dict[str, Any] = sm.describe_endpoint(EndpointName=name)
         if found["EndpointStatus"] not in ("Creating", "Updating"):
             return found
-        time.sleep(0.05)
+        time.sleep(poll)
     raise AssertionError(f"{name} still {found['EndpointStatus']} after {timeout}s")
+
+
+def run_sdk(server: SagelabServer, tmp_path: Path, cells: str, *args: str) -> Any:
+    """Runs notebook cells in a fresh interpreter pointed at sagelab by the environment
+    alone; answers the JSON they print last."""
+    env = server.env() | {
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+        "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(cells), *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def csv_body(rows: int = 3) -> bytes:

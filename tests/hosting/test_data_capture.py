@@ -8,16 +8,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hosting_kit import csv_body, wait_endpoint
+from hosting_kit import create_model, csv_body, run_sdk, variant, wait_endpoint
 from training_kit import LL_IMAGE, unique
 
 from sagelab.testing import SagelabServer
@@ -44,24 +41,14 @@ class Endpoints:
     def __init__(self, server: SagelabServer, role: str, model_data: str) -> None:
         self.sm = server.client("sagemaker")
         self.model = unique("model")
-        self.sm.create_model(
-            ModelName=self.model,
-            ExecutionRoleArn=role,
-            PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": model_data},
-        )
+        create_model(self.sm, self.model, role, model_data)
         self.made: list[str] = []
 
     def config(self, capture: dict[str, Any] | None = None) -> str:
         name = unique("cfg")
-        variant = {
-            "VariantName": "AllTraffic",
-            "ModelName": self.model,
-            "InstanceType": "ml.m5.large",
-            "InitialInstanceCount": 1,
-        }
         extra = {"DataCaptureConfig": capture} if capture else {}
         self.sm.create_endpoint_config(
-            EndpointConfigName=name, ProductionVariants=[variant], **extra
+            EndpointConfigName=name, ProductionVariants=[variant(self.model)], **extra
         )
         return name
 
@@ -230,22 +217,8 @@ def test_sdk_deploy_with_data_capture_config(
         print(json.dumps({"files": files, "record": json.loads(lines[0]), "summary": summary}))
     """
     name = unique("sdk-capture")
-    env = server.env() | {
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path),
-        "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
-    }
     args = [hosting_role, model_data, hosting_bucket, LL_IMAGE, name]
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(cells), *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_sdk(server, tmp_path, cells, *args)
     assert len(result["files"]) == 1
     assert result["files"][0].startswith(f"s3://{hosting_bucket}/sdk-capture/{name}/AllTraffic/")
     captured = result["record"]["captureData"]

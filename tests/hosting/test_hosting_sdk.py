@@ -4,40 +4,20 @@ RecordIO predictor."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from hosting_kit import run_sdk
 
 from sagelab.testing import SagelabServer
-
-
-def run_cells(server: SagelabServer, tmp_path: Path, cells: str, *args: str) -> Any:
-    """Runs the cells in a fresh interpreter pointed at sagelab by the environment alone;
-    answers the JSON they print last."""
-    env = server.env() | {"HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(cells), *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=170,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
 def test_lesson_train_deploy_predict_delete(
     server: SagelabServer, hosting_role: str, tmp_path: Path
 ) -> None:
-    result = run_cells(
+    result = run_sdk(
         server,
         tmp_path,
         """
@@ -97,7 +77,7 @@ def test_linear_learner_default_predictor_speaks_recordio(
     server: SagelabServer, deploy: Callable[..., str], tmp_path: Path
 ) -> None:
     name = deploy()
-    result = run_cells(
+    result = run_sdk(
         server,
         tmp_path,
         """

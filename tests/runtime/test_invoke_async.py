@@ -6,16 +6,13 @@ and a real-time one refuses InvokeEndpointAsync."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hosting_kit import csv_body, wait_endpoint
+from hosting_kit import csv_body, run_sdk, serve
 from training_kit import LL_IMAGE, unique
 
 from sagelab.testing import SagelabServer
@@ -40,34 +37,15 @@ def async_endpoint(
 ) -> Iterator[str]:
     sm = server.client("sagemaker")
     name = unique("async")
-    sm.create_model(
-        ModelName=name,
-        ExecutionRoleArn=hosting_role,
-        PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": model_data},
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                "InstanceType": "ml.m5.large",
-                "InitialInstanceCount": 1,
-            }
-        ],
-        AsyncInferenceConfig={
-            "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 2},
-            "OutputConfig": {
-                "S3OutputPath": f"s3://{hosting_bucket}/async-out",
-                "S3FailurePath": f"s3://{hosting_bucket}/async-failures/",
-                "NotificationConfig": {
-                    "SuccessTopic": "arn:aws:sns:us-east-1:123456789012:ok",
-                },
-            },
+    async_config = {
+        "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 2},
+        "OutputConfig": {
+            "S3OutputPath": f"s3://{hosting_bucket}/async-out",
+            "S3FailurePath": f"s3://{hosting_bucket}/async-failures/",
+            "NotificationConfig": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:ok"},
         },
-    )
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
-    found = wait_endpoint(sm, name)
+    }
+    found = serve(sm, name, hosting_role, model_data, AsyncInferenceConfig=async_config)
     assert found["EndpointStatus"] == "InService", found.get("FailureReason")
     yield name
     sm.delete_endpoint(EndpointName=name)
@@ -184,22 +162,8 @@ def test_sdk_async_predictor(
                           "output": response.output_path}))
     """
     name = unique("sdk-async")
-    env = server.env() | {
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path),
-        "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
-    }
     args = [hosting_role, model_data, hosting_bucket, LL_IMAGE, name]
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(cells), *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_sdk(server, tmp_path, cells, *args)
     assert len(result["result"]["predictions"]) == 2
     assert len(result["direct"]["predictions"]) == 1
     assert result["output"].startswith(f"s3://{hosting_bucket}/sdk-async-out/")

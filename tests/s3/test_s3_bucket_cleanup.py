@@ -82,3 +82,14 @@ def test_delete_objects_refuses_more_than_1000_keys(client: Any) -> None:
     s3.head_object(Bucket=name, Key="key-0")  # refused whole: nothing deleted
     s3.delete_objects(Bucket=name, Delete={"Objects": wanted["Objects"][:1000]})
     assert "Contents" not in s3.list_objects_v2(Bucket=name)
+
+
+def test_conditional_batch_deletes_are_refused_not_ignored(client: Any) -> None:
+    s3 = client("s3")
+    name = f"cleanup-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    s3.put_object(Bucket=name, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as exc:
+        s3.delete_objects(Bucket=name, Delete={"Objects": [{"Key": "k", "ETag": '"bad"'}]})
+    assert exc.value.response["Error"]["Code"] == "NotImplemented"
+    s3.head_object(Bucket=name, Key="k")

@@ -36,9 +36,12 @@ def test_if_none_match_star_creates_only(client: Any, bucket: str) -> None:
     assert _error(exc) == ("PreconditionFailed", 412)
     got = s3.get_object(Bucket=bucket, Key="k")
     assert got["Body"].read() == b"one" and got["ETag"] == first["ETag"]
+    # An entity tag: not over that version of the key.
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket=bucket, Key="k", Body=b"two", IfNoneMatch=first["ETag"])
-    assert _error(exc) == ("NotImplemented", 501)
+    assert _error(exc) == ("PreconditionFailed", 412)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"two", IfNoneMatch='"another"')
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"two"
 
 
 def test_if_none_match_star_passes_over_a_delete_marker(client: Any, bucket: str) -> None:

@@ -102,26 +102,32 @@ class Network:
 
 @dataclass
 class Adam:
+    """Adam over all parameters as one flat vector: a handful of array operations per step
+    however many parameter arrays there are."""
+
     learning_rate: float
     beta1: float = 0.9
     beta2: float = 0.999
     steps: int = 0
-    first: Params = field(default_factory=dict)
-    second: Params = field(default_factory=dict)
+    first: Array = field(default_factory=lambda: np.zeros(0))
+    second: Array = field(default_factory=lambda: np.zeros(0))
 
     def step(self, params: Params, grads: Params) -> None:
-        norm = np.sqrt(sum(float((g * g).sum()) for g in grads.values()))
-        shrink = min(1.0, _CLIP / max(norm, 1e-12))
+        names = sorted(grads)
+        g = np.concatenate([grads[name].ravel() for name in names])
+        g *= min(1.0, _CLIP / max(float(np.sqrt(g @ g)), 1e-12))
+        if self.steps == 0:
+            self.first, self.second = np.zeros_like(g), np.zeros_like(g)
         self.steps += 1
-        correction1 = 1 - self.beta1 ** self.steps
-        correction2 = 1 - self.beta2 ** self.steps
-        for name, grad in grads.items():
-            g = grad * shrink
-            m = self.first.setdefault(name, np.zeros_like(g))
-            v = self.second.setdefault(name, np.zeros_like(g))
-            m *= self.beta1
-            m += (1 - self.beta1) * g
-            v *= self.beta2
-            v += (1 - self.beta2) * g * g
-            params[name] -= self.learning_rate * (m / correction1) / (
-                np.sqrt(v / correction2) + 1e-8)
+        self.first *= self.beta1
+        self.first += (1 - self.beta1) * g
+        self.second *= self.beta2
+        self.second += (1 - self.beta2) * (g * g)
+        rate = self.learning_rate * np.sqrt(1 - self.beta2 ** self.steps) / (
+            1 - self.beta1 ** self.steps)
+        update = rate * self.first / (np.sqrt(self.second) + 1e-8)
+        at = 0
+        for name in names:
+            size = grads[name].size
+            params[name] -= update[at:at + size].reshape(grads[name].shape)
+            at += size

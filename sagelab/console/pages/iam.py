@@ -3,11 +3,12 @@ other IAM pages share: the sidebar layout, the job-function grouping of managed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.responses import Response
 
+from sagelab.console.listing import IAM, console_page, every_item
 from sagelab.console.pagekit import Crumb, MenuEntry, PageContext, page, url
 from sagelab.gateway.errors import ServiceError
 
@@ -23,8 +24,6 @@ POLICY_TYPE_LABELS = {
     "job": "AWS managed - job function",
 }
 POLICY_TYPES = [("", "All types"), *POLICY_TYPE_LABELS.items()]
-# Console listings: one API page per console page, as large as AWS's console pages.
-PAGE_SIZE = 50
 
 
 def crumbs(*trail: tuple[str, str | None]) -> list[Crumb]:
@@ -68,25 +67,64 @@ def scope_of(kind: str) -> str:
     return {"aws": "AWS", "job": "AWS", "customer": "Local"}.get(kind, "All")
 
 
-def all_pages(pc: PageContext, operation: str, member: str, **params: Any) -> Iterable[Any]:
-    """Every item of a Marker-paginated IAM listing (an entity's groups, keys, policies)."""
-    marker: str | None = None
-    while True:
-        out = pc.call("iam", operation, Marker=marker, **params)
-        yield from out[member]
-        marker = out.get("Marker")
-        if not out.get("IsTruncated") or not marker:
-            return
+def all_items(pc: PageContext, operation: str, member: str, **params: Any) -> list[Any]:
+    """Every item of an IAM listing (an entity's groups, keys, policies)."""
+    return list(every_item(pc, IAM, operation, member, **params))
+
+
+def list_page(
+    pc: PageContext, operation: str, section: str, title: str, **params: Any
+) -> Response:
+    """A list of IAM entities (`iam/<section>.html`), one API page at a time."""
+    items = operation.removeprefix("List")
+    return render(
+        pc,
+        f"iam/{section}.html",
+        title,
+        section,
+        [(title, None)],
+        **console_page(pc, IAM, operation, items, **params),
+    )
 
 
 def permissions(pc: PageContext, entity: str, **name: str) -> dict[str, list[Any]]:
     """The managed (`attached`) and inline policies of a User, Group or Role."""
     return {
-        "attached": list(
-            all_pages(pc, f"ListAttached{entity}Policies", "AttachedPolicies", **name)
-        ),
-        "inline": list(all_pages(pc, f"List{entity}Policies", "PolicyNames", **name)),
+        "attached": all_items(pc, f"ListAttached{entity}Policies", "AttachedPolicies", **name),
+        "inline": all_items(pc, f"List{entity}Policies", "PolicyNames", **name),
     }
+
+
+def drop_permissions(pc: PageContext, entity: str, **name: str) -> None:
+    """Detaches a User's, Group's or Role's managed policies and deletes its inline ones:
+    what Delete<entity> refuses over (DeleteConflict), removed first as the console does."""
+    held = permissions(pc, entity, **name)
+    for policy in held["attached"]:
+        pc.call("iam", f"Detach{entity}Policy", PolicyArn=policy["PolicyArn"], **name)
+    for policy_name in held["inline"]:
+        pc.call("iam", f"Delete{entity}Policy", PolicyName=policy_name, **name)
+
+
+def create_group(pc: PageContext, name: str, policy_arns: list[str]) -> None:
+    """The console's Create group (its page, the Add user wizard's dialog): the group, then
+    each chosen policy attached."""
+    pc.call("iam", "CreateGroup", GroupName=name)
+    for arn in policy_arns:
+        pc.call("iam", "AttachGroupPolicy", GroupName=name, PolicyArn=arn)
+
+
+def delete_selected(
+    pc: PageContext, cascade: Callable[[PageContext, str], None], back: str
+) -> Response:
+    """The Delete button of a list (or of one entity's page): each selected name with its
+    cascade; the first refusal stops there and is flashed as the API's error."""
+    names = pc.fields("selected")
+    try:
+        for name in names:
+            cascade(pc, name)
+    except ServiceError as err:
+        return pc.redirect(back, flash=f"{err.code}: {err.message}", level="error")
+    return pc.redirect(back, flash=f"Deleted {', '.join(names)}.")
 
 
 def sign_in_url(pc: PageContext, alias: str | None = None) -> str:

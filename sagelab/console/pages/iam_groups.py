@@ -7,23 +7,22 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from sagelab.console.pagekit import PageContext, page, url
-from sagelab.console.pages.iam import PAGE_SIZE, all_pages, permissions, render
+from sagelab.console.pages.iam import (
+    all_items,
+    create_group,
+    delete_selected,
+    drop_permissions,
+    list_page,
+    permissions,
+    render,
+)
 from sagelab.console.pages.iam_wizard import policy_rows
 from sagelab.gateway.errors import ServiceError
 
 
 @page("/iam/groups")
 def groups(pc: PageContext) -> Response:
-    out = pc.call("iam", "ListGroups", MaxItems=PAGE_SIZE, Marker=pc.query("next") or None)
-    return render(
-        pc,
-        "iam/groups.html",
-        "User groups",
-        "groups",
-        [("User groups", None)],
-        groups=out["Groups"],
-        next_token=out.get("Marker"),
-    )
+    return list_page(pc, "ListGroups", "groups", "User groups")
 
 
 def _create_form(pc: PageContext, error: ServiceError | None = None) -> Response:
@@ -49,9 +48,7 @@ def group_create(pc: PageContext) -> Response:
 def group_create_submit(pc: PageContext) -> Response:
     name = pc.field("group_name").strip()
     try:
-        pc.call("iam", "CreateGroup", GroupName=name)
-        for arn in pc.fields("policy"):
-            pc.call("iam", "AttachGroupPolicy", GroupName=name, PolicyArn=arn)
+        create_group(pc, name, pc.fields("policy"))
     except ServiceError as err:
         return _create_form(pc, err)
     return pc.redirect(url("/iam/groups"), flash=f"{name} user group created.")
@@ -68,31 +65,21 @@ def group_detail(pc: PageContext) -> Response:
         "groups",
         [("User groups", url("/iam/groups")), (name, None)],
         group=group["Group"],
-        users=list(all_pages(pc, "GetGroup", "Users", GroupName=name)),
+        users=all_items(pc, "GetGroup", "Users", GroupName=name),
         **permissions(pc, "Group", GroupName=name),
     )
 
 
 def delete_group_cascade(pc: PageContext, name: str) -> None:
-    for user in list(all_pages(pc, "GetGroup", "Users", GroupName=name)):
+    for user in all_items(pc, "GetGroup", "Users", GroupName=name):
         pc.call("iam", "RemoveUserFromGroup", GroupName=name, UserName=user["UserName"])
-    held = permissions(pc, "Group", GroupName=name)
-    for policy in held["attached"]:
-        pc.call("iam", "DetachGroupPolicy", GroupName=name, PolicyArn=policy["PolicyArn"])
-    for policy_name in held["inline"]:
-        pc.call("iam", "DeleteGroupPolicy", GroupName=name, PolicyName=policy_name)
+    drop_permissions(pc, "Group", GroupName=name)
     pc.call("iam", "DeleteGroup", GroupName=name)
 
 
 @page("/iam/groups/delete", methods=("POST",))
 def groups_delete(pc: PageContext) -> Response:
-    names = pc.fields("selected")
-    try:
-        for name in names:
-            delete_group_cascade(pc, name)
-    except ServiceError as err:
-        return pc.redirect(url("/iam/groups"), flash=f"{err.code}: {err.message}", level="error")
-    return pc.redirect(url("/iam/groups"), flash=f"Deleted {', '.join(names)}.")
+    return delete_selected(pc, delete_group_cascade, url("/iam/groups"))
 
 
 ROUTES = [groups, group_create, group_create_submit, groups_delete, group_detail]

@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
+from sagelab.console.listing import IAM, PAGE_SIZE, api_page
 from sagelab.console.pagekit import PageContext, page, url
 from sagelab.console.pages.iam import (
-    PAGE_SIZE,
     POLICY_TYPES,
-    all_pages,
+    all_items,
     matches,
     render,
     scope_of,
@@ -35,11 +35,8 @@ def policy_page(
     continue from."""
     found: list[dict[str, Any]] = []
     while True:
-        out = pc.call(
-            "iam", "ListPolicies", Scope=scope_of(kind), Marker=marker, MaxItems=PAGE_SIZE
-        )
+        out, marker = api_page(pc, IAM, "ListPolicies", marker, PAGE_SIZE, Scope=scope_of(kind))
         found += [with_type(p) for p in out["Policies"] if matches(p, search, kind)]
-        marker = out.get("Marker") if out.get("IsTruncated") else None
         if marker is None or len(found) >= PAGE_SIZE:
             return found, marker
 
@@ -124,7 +121,7 @@ def delete_policy_cascade(pc: PageContext, arn: str) -> None:
         pc.call("iam", "DetachUserPolicy", UserName=user["UserName"], PolicyArn=arn)
     for role in entities["PolicyRoles"]:
         pc.call("iam", "DetachRolePolicy", RoleName=role["RoleName"], PolicyArn=arn)
-    for version in list(all_pages(pc, "ListPolicyVersions", "Versions", PolicyArn=arn)):
+    for version in all_items(pc, "ListPolicyVersions", "Versions", PolicyArn=arn):
         if not version["IsDefaultVersion"]:
             pc.call("iam", "DeletePolicyVersion", PolicyArn=arn, VersionId=version["VersionId"])
     pc.call("iam", "DeletePolicy", PolicyArn=arn)

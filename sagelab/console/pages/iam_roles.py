@@ -8,7 +8,13 @@ from starlette.responses import Response
 
 from sagelab.console.iam_roles import SAGEMAKER_FULL_ACCESS, sagemaker_trust_policy
 from sagelab.console.pagekit import PageContext, page, url
-from sagelab.console.pages.iam import PAGE_SIZE, permissions, render
+from sagelab.console.pages.iam import (
+    delete_selected,
+    drop_permissions,
+    list_page,
+    permissions,
+    render,
+)
 from sagelab.gateway.errors import ServiceError
 
 # The "AWS service" use cases offered: the trust policy and the policies AWS attaches.
@@ -17,16 +23,7 @@ USE_CASES = {"SageMaker": (sagemaker_trust_policy, [SAGEMAKER_FULL_ACCESS])}
 
 @page("/iam/roles")
 def roles(pc: PageContext) -> Response:
-    out = pc.call("iam", "ListRoles", MaxItems=PAGE_SIZE, Marker=pc.query("next") or None)
-    return render(
-        pc,
-        "iam/roles.html",
-        "Roles",
-        "roles",
-        [("Roles", None)],
-        roles=out["Roles"],
-        next_token=out.get("Marker"),
-    )
+    return list_page(pc, "ListRoles", "roles", "Roles")
 
 
 def _create_form(pc: PageContext, error: ServiceError | None = None) -> Response:
@@ -36,7 +33,7 @@ def _create_form(pc: PageContext, error: ServiceError | None = None) -> Response
         "Create role",
         "roles",
         [("Roles", url("/iam/roles")), ("Create role", None)],
-        use_cases=list(USE_CASES),
+        use_cases=[(name, name) for name in USE_CASES],
         entity=pc.field("entity") or "service",
         use_case=pc.field("use_case") or "SageMaker",
         role_name=pc.field("role_name"),
@@ -91,23 +88,13 @@ def role_detail(pc: PageContext) -> Response:
 
 
 def delete_role_cascade(pc: PageContext, name: str) -> None:
-    held = permissions(pc, "Role", RoleName=name)
-    for policy in held["attached"]:
-        pc.call("iam", "DetachRolePolicy", RoleName=name, PolicyArn=policy["PolicyArn"])
-    for policy_name in held["inline"]:
-        pc.call("iam", "DeleteRolePolicy", RoleName=name, PolicyName=policy_name)
+    drop_permissions(pc, "Role", RoleName=name)
     pc.call("iam", "DeleteRole", RoleName=name)
 
 
 @page("/iam/roles/delete", methods=("POST",))
 def roles_delete(pc: PageContext) -> Response:
-    names = pc.fields("selected")
-    try:
-        for name in names:
-            delete_role_cascade(pc, name)
-    except ServiceError as err:
-        return pc.redirect(url("/iam/roles"), flash=f"{err.code}: {err.message}", level="error")
-    return pc.redirect(url("/iam/roles"), flash=f"Deleted {', '.join(names)}.")
+    return delete_selected(pc, delete_role_cascade, url("/iam/roles"))
 
 
 ROUTES = [roles, role_create, role_create_submit, roles_delete, role_detail]

@@ -10,7 +10,14 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from sagelab.console.pagekit import PageContext, page, url
-from sagelab.console.pages.iam import PAGE_SIZE, all_pages, permissions, render
+from sagelab.console.pages.iam import (
+    all_items,
+    delete_selected,
+    drop_permissions,
+    list_page,
+    permissions,
+    render,
+)
 from sagelab.gateway.errors import ServiceError
 from sagelab.services.iam.credentials_file import generate_password
 
@@ -21,16 +28,7 @@ def user_url(name: str) -> str:
 
 @page("/iam/users")
 def users(pc: PageContext) -> Response:
-    out = pc.call("iam", "ListUsers", MaxItems=PAGE_SIZE, Marker=pc.query("next") or None)
-    return render(
-        pc,
-        "iam/users.html",
-        "Users",
-        "users",
-        [("Users", None)],
-        users=out["Users"],
-        next_token=out.get("Marker"),
-    )
+    return list_page(pc, "ListUsers", "users", "Users")
 
 
 def _login_profile(pc: PageContext, name: str) -> dict[str, Any] | None:
@@ -51,10 +49,10 @@ def _user_view(pc: PageContext, name: str, **extra: Any) -> Response:
         "users",
         [("Users", url("/iam/users")), (name, None)],
         user=user,
-        groups=list(all_pages(pc, "ListGroupsForUser", "Groups", UserName=name)),
+        groups=all_items(pc, "ListGroupsForUser", "Groups", UserName=name),
         **permissions(pc, "User", UserName=name),
-        tags=list(all_pages(pc, "ListUserTags", "Tags", UserName=name)),
-        keys=list(all_pages(pc, "ListAccessKeys", "AccessKeyMetadata", UserName=name)),
+        tags=all_items(pc, "ListUserTags", "Tags", UserName=name),
+        keys=all_items(pc, "ListAccessKeys", "AccessKeyMetadata", UserName=name),
         login_profile=_login_profile(pc, name),
         **({"tab": pc.query("tab") or "permissions"} | extra),
     )
@@ -67,29 +65,19 @@ def user_detail(pc: PageContext) -> Response:
 
 def delete_user_cascade(pc: PageContext, name: str) -> None:
     """What the console does before DeleteUser, as separate IAM calls."""
-    for key in list(all_pages(pc, "ListAccessKeys", "AccessKeyMetadata", UserName=name)):
+    for key in all_items(pc, "ListAccessKeys", "AccessKeyMetadata", UserName=name):
         pc.call("iam", "DeleteAccessKey", UserName=name, AccessKeyId=key["AccessKeyId"])
     if _login_profile(pc, name) is not None:
         pc.call("iam", "DeleteLoginProfile", UserName=name)
-    for group in list(all_pages(pc, "ListGroupsForUser", "Groups", UserName=name)):
+    for group in all_items(pc, "ListGroupsForUser", "Groups", UserName=name):
         pc.call("iam", "RemoveUserFromGroup", UserName=name, GroupName=group["GroupName"])
-    held = permissions(pc, "User", UserName=name)
-    for policy in held["attached"]:
-        pc.call("iam", "DetachUserPolicy", UserName=name, PolicyArn=policy["PolicyArn"])
-    for policy_name in held["inline"]:
-        pc.call("iam", "DeleteUserPolicy", UserName=name, PolicyName=policy_name)
+    drop_permissions(pc, "User", UserName=name)
     pc.call("iam", "DeleteUser", UserName=name)
 
 
 @page("/iam/users/delete", methods=("POST",))
 def users_delete(pc: PageContext) -> Response:
-    names = pc.fields("selected")
-    try:
-        for name in names:
-            delete_user_cascade(pc, name)
-    except ServiceError as err:
-        return pc.redirect(url("/iam/users"), flash=f"{err.code}: {err.message}", level="error")
-    return pc.redirect(url("/iam/users"), flash=f"Deleted {', '.join(names)}.")
+    return delete_selected(pc, delete_user_cascade, url("/iam/users"))
 
 
 def _key_action(pc: PageContext, name: str) -> str:

@@ -14,7 +14,8 @@ from starlette.responses import Response
 
 from sagelab.console.pagekit import PageContext, page, url
 from sagelab.console.pages.iam import (
-    all_pages,
+    all_items,
+    create_group,
     permissions,
     render,
     sign_in_url,
@@ -56,7 +57,7 @@ def policy_rows(pc: PageContext) -> list[dict[str, Any]]:
     """The policies a wizard table offers: every AWS managed one, the first page of the
     customer's; the table's filters then work in the browser."""
     local = pc.call("iam", "ListPolicies", Scope="Local", MaxItems=POLICY_PAGE)["Policies"]
-    found = list(all_pages(pc, "ListPolicies", "Policies", Scope="AWS")) + local
+    found = all_items(pc, "ListPolicies", "Policies", Scope="AWS") + local
     return [with_type(p) for p in found]
 
 
@@ -75,7 +76,7 @@ def _permissions(pc: PageContext, state: WizardState, **values: Any) -> Response
         pc,
         "permissions",
         state,
-        groups=list(all_pages(pc, "ListGroups", "Groups")),
+        groups=all_items(pc, "ListGroups", "Groups"),
         users=pc.call("iam", "ListUsers", MaxItems=POLICY_PAGE)["Users"],
         policies=policy_rows(pc),
         **values,
@@ -110,9 +111,7 @@ def add_user_create_group(pc: PageContext) -> Response:
     state = WizardState.of(pc)
     name = pc.field("new_group_name").strip()
     try:
-        pc.call("iam", "CreateGroup", GroupName=name)
-        for arn in pc.fields("new_group_policy"):
-            pc.call("iam", "AttachGroupPolicy", GroupName=name, PolicyArn=arn)
+        create_group(pc, name, pc.fields("new_group_policy"))
     except ServiceError as err:
         return _permissions(pc, state, error=err)
     state.lists["group"] = [*state.groups, name]
@@ -132,7 +131,7 @@ def add_user_review(pc: PageContext) -> Response:
 
 def _copy_permissions(pc: PageContext, user: str, source: str) -> None:
     """"Copy permissions from existing user": its groups, managed and inline policies."""
-    for group in list(all_pages(pc, "ListGroupsForUser", "Groups", UserName=source)):
+    for group in all_items(pc, "ListGroupsForUser", "Groups", UserName=source):
         pc.call("iam", "AddUserToGroup", UserName=user, GroupName=group["GroupName"])
     held = permissions(pc, "User", UserName=source)
     for policy in held["attached"]:

@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 from starlette.responses import JSONResponse, Response
 
+from sagelab.console.listing import LOGS, console_page
 from sagelab.console.pagekit import Crumb, MenuEntry, PageContext, page, url
 from sagelab.gateway.errors import ServiceError
 
 MENU = [MenuEntry(40, "CloudWatch", "/cloudwatch/log-groups", "Monitor resources and applications")]
-PAGE_SIZE = 50
 TAIL = 200  # events the viewer opens with: the stream's newest
 
 
@@ -42,44 +42,37 @@ def cloudwatch_home(pc: PageContext) -> Response:
 @page("/cloudwatch/log-groups")
 def log_groups(pc: PageContext) -> Response:
     find = pc.query("prefix").strip()
-    out = pc.call(
-        "logs",
-        "DescribeLogGroups",
-        logGroupNamePrefix=find or None,
-        limit=PAGE_SIZE,
-        nextToken=pc.query("next") or None,
-    )
     return pc.render(
         "logs/groups.html",
         title="Log groups",
         crumbs=_crumbs(),
-        groups=out.get("logGroups") or [],
         find=find,
         here=url("/cloudwatch/log-groups?" + urlencode({"prefix": find})),
-        next_token=out.get("nextToken"),
+        **console_page(
+            pc, LOGS, "DescribeLogGroups", "logGroups", logGroupNamePrefix=find or None
+        ),
     )
 
 
 @page("/cloudwatch/log-group")
 def log_streams(pc: PageContext) -> Response:
     group = pc.query("group")
-    out = pc.call(
-        "logs",
+    streams = console_page(
+        pc,
+        LOGS,
         "DescribeLogStreams",
+        "logStreams",
         logGroupName=group,
         orderBy="LastEventTime",
         descending=True,
-        limit=PAGE_SIZE,
-        nextToken=pc.query("next") or None,
     )
     return pc.render(
         "logs/streams.html",
         title=group,
         crumbs=_crumbs(Crumb(group)),
         group=group,
-        streams=out.get("logStreams") or [],
         here=group_url(group),
-        next_token=out.get("nextToken"),
+        **streams,
     )
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from sagelab.console.listing import S3_BUCKETS, console_page
 from sagelab.console.pagekit import Crumb, MenuEntry, PageContext, page, url
 from sagelab.console.pages import s3_keys
 from sagelab.gateway.errors import ServiceError
@@ -35,21 +36,13 @@ def s3_home(pc: PageContext) -> Response:
 @page("/s3/buckets")
 def buckets(pc: PageContext) -> Response:
     find = pc.query("prefix").strip()
-    out = pc.call(
-        "s3",
-        "ListBuckets",
-        MaxBuckets=PAGE_SIZE,
-        Prefix=find or None,
-        ContinuationToken=pc.query("next") or None,
-    )
     return pc.render(
         "s3/buckets.html",
         title="Buckets",
         crumbs=crumbs(),
-        buckets=out.get("Buckets") or [],
         find=find,
         here=url(f"/s3/buckets?prefix={quote(find)}"),
-        next_token=out.get("ContinuationToken"),
+        **console_page(pc, S3_BUCKETS, "ListBuckets", "Buckets", PAGE_SIZE, Prefix=find or None),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sagelab.console.listing import S3_OBJECTS, every_item
 from sagelab.console.pagekit import PageContext
 from sagelab.gateway.errors import ServiceError
 
@@ -13,13 +14,8 @@ BATCH = 1000  # DeleteObjects' limit
 
 
 def keys_under(pc: PageContext, bucket: str, prefix: str) -> Iterator[str]:
-    token: str | None = None
-    while True:
-        out = pc.call("s3", "ListObjectsV2", Bucket=bucket, Prefix=prefix, ContinuationToken=token)
-        yield from (item["Key"] for item in out.get("Contents") or [])
-        token = out.get("NextContinuationToken")
-        if not out.get("IsTruncated") or not token:
-            return
+    listed = every_item(pc, S3_OBJECTS, "ListObjectsV2", "Contents", Bucket=bucket, Prefix=prefix)
+    return (str(item["Key"]) for item in listed)
 
 
 def every_version(pc: PageContext, bucket: str) -> Iterator[dict[str, str]]:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from sagelab import arns
+from sagelab.console.listing import S3_OBJECTS, api_page
 from sagelab.console.pagekit import Crumb, PageContext, page
 from sagelab.console.pages import s3_keys, s3_links
 from sagelab.console.pages.s3 import PAGE_SIZE, bucket_url, crumbs
@@ -50,14 +51,15 @@ def _rows(out: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 @page("/s3/buckets/{bucket}")
 def objects(pc: PageContext) -> Response:
     bucket, prefix = pc.path_param("bucket"), pc.query("prefix")
-    out = pc.call(
-        "s3",
+    out, next_token = api_page(
+        pc,
+        S3_OBJECTS,
         "ListObjectsV2",
+        pc.query("next") or None,
+        PAGE_SIZE,
         Bucket=bucket,
         Prefix=prefix or None,
         Delimiter="/",
-        MaxKeys=PAGE_SIZE,
-        ContinuationToken=pc.query("next") or None,
     )
     return pc.render(
         "s3/objects.html",
@@ -66,7 +68,7 @@ def objects(pc: PageContext) -> Response:
         bucket=bucket,
         prefix=prefix,
         rows=_rows(out, prefix),
-        next_token=out.get("NextContinuationToken") if out.get("IsTruncated") else None,
+        next_token=next_token,
         here=bucket_url(bucket, f"?prefix={quote(prefix)}"),
         tab="objects",
     )

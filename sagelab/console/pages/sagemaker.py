@@ -10,12 +10,12 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sagelab.console.listing import SAGEMAKER, console_page
 from sagelab.console.pagekit import Crumb, MenuEntry, PageContext, page, url
 from sagelab.gateway.errors import ServiceError
 from sagelab.gateway.models import service_model
 
 BASE = "/sagemaker"
-PAGE_SIZE = 50
 # Left-hand navigation: (section, [(label, path)]), in the order AWS shows them.
 SIDEBAR: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -78,16 +78,7 @@ class Listing:
     extra: dict[str, Any] = field(default_factory=dict)  # fixed List parameters
 
 
-def fetch_page(pc: PageContext, listing: Listing) -> tuple[list[dict[str, Any]], str | None]:
-    params: dict[str, Any] = {"MaxResults": PAGE_SIZE, "NextToken": pc.query("next") or None}
-    if listing.statuses and pc.query("status"):
-        params["StatusEquals"] = pc.query("status")
-    result = pc.call("sagemaker", listing.operation, **params, **listing.extra)
-    return list(result.get(listing.items, [])), result.get("NextToken")
-
-
 def list_page(pc: PageContext, listing: Listing, error: ServiceError | None = None) -> Response:
-    rows, next_token = fetch_page(pc, listing)
     status = pc.query("status")
     return render(
         pc,
@@ -95,8 +86,14 @@ def list_page(pc: PageContext, listing: Listing, error: ServiceError | None = No
         title=listing.title,
         crumbs=crumbs(Crumb(listing.title)),
         listing=listing,
-        rows=rows,
-        next_token=next_token,
+        **console_page(
+            pc,
+            SAGEMAKER,
+            listing.operation,
+            listing.items,
+            StatusEquals=status if listing.statuses and status else None,
+            **listing.extra,
+        ),
         status_filter=status,
         base=url(listing.path) + (f"?status={status}" if status else ""),
         empty=EMPTY,

@@ -9,8 +9,9 @@ from urllib.parse import unquote, urlsplit
 from starlette.responses import JSONResponse, Response
 
 from sagelab.console import iam_roles
+from sagelab.console.listing import IAM, SAGEMAKER, console_page, every_item
 from sagelab.console.pagekit import Crumb, PageContext, page, url
-from sagelab.console.pages.sagemaker import BASE, EMPTY, PAGE_SIZE, crumbs, enum, render
+from sagelab.console.pages.sagemaker import BASE, EMPTY, crumbs, enum, render
 from sagelab.gateway.errors import ServiceError
 
 PATH = BASE + "/notebook-instances"
@@ -35,19 +36,12 @@ DONE = {"start": "Starting", "stop": "Stopping", "delete": "Deleting"}
 
 
 def _list(pc: PageContext, error: ServiceError | None = None) -> Response:
-    result = pc.call(
-        "sagemaker",
-        "ListNotebookInstances",
-        MaxResults=PAGE_SIZE,
-        NextToken=pc.query("next") or None,
-    )
     return render(
         pc,
         "notebooks.html",
         title=TITLE,
         crumbs=crumbs(Crumb(TITLE)),
-        rows=result.get("NotebookInstances", []),
-        next_token=result.get("NextToken"),
+        **console_page(pc, SAGEMAKER, "ListNotebookInstances", "NotebookInstances"),
         base=url(PATH),
         empty=EMPTY,
         error=error,
@@ -88,30 +82,23 @@ def notebook_delete(pc: PageContext) -> Response:
 
 def _sagemaker_roles(pc: PageContext) -> list[tuple[str, str]]:
     """Roles SageMaker may assume: those whose trust policy names sagemaker.amazonaws.com."""
-    roles: list[tuple[str, str]] = []
-    marker: str | None = None
-    while True:
-        result = pc.call("iam", "ListRoles", Marker=marker, MaxItems=1000)
-        for role in result.get("Roles", []):
-            if "sagemaker.amazonaws.com" in unquote(str(role.get("AssumeRolePolicyDocument"))):
-                roles.append((role["Arn"], role["RoleName"]))
-        marker = result.get("Marker")
-        if not result.get("IsTruncated") or not marker:
-            return roles
+    return [
+        (role["Arn"], role["RoleName"])
+        for role in every_item(pc, IAM, "ListRoles", "Roles", size=1000)
+        if "sagemaker.amazonaws.com" in unquote(str(role.get("AssumeRolePolicyDocument")))
+    ]
 
 
 def _lifecycle_configs(pc: PageContext) -> list[tuple[str, str]]:
-    names: list[str] = []
-    token: str | None = None
-    while True:
-        result = pc.call(
-            "sagemaker", "ListNotebookInstanceLifecycleConfigs", MaxResults=100, NextToken=token
-        )
-        configs = result.get("NotebookInstanceLifecycleConfigs", [])
-        names.extend(c["NotebookInstanceLifecycleConfigName"] for c in configs)
-        token = result.get("NextToken")
-        if not token:
-            return [("", "No configuration"), *((n, n) for n in sorted(names))]
+    configs = every_item(
+        pc,
+        SAGEMAKER,
+        "ListNotebookInstanceLifecycleConfigs",
+        "NotebookInstanceLifecycleConfigs",
+        size=100,
+    )
+    names = sorted(str(c["NotebookInstanceLifecycleConfigName"]) for c in configs)
+    return [("", "No configuration"), *((n, n) for n in names)]
 
 
 def _roles_or_refusal(pc: PageContext) -> tuple[list[tuple[str, str]], str | None]:

@@ -12,6 +12,7 @@ literal path segments, then no greedy label, then not deprecated, then model ord
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import struct
 import zlib
@@ -49,15 +50,20 @@ class Template:
         query = tuple((k, v or None) for k, v in parse_qsl(qs, keep_blank_values=True))
         return cls(segments, tuple(q for q in query if q[0] != "x-id"))
 
+    @functools.cached_property  # matching asks on every request
+    def greedy_at(self) -> int | None:
+        """The index of the greedy (`{Key+}`) segment, if any."""
+        return next((i for i, s in enumerate(self.segments) if s.greedy), None)
+
     @property
     def greedy(self) -> bool:
-        return any(s.greedy for s in self.segments)
+        return self.greedy_at is not None
 
     def match_path(self, raw_path: str) -> Labels | None:
         parts = raw_path.lstrip("/").split("/") if raw_path.strip("/") else []
-        if not self.greedy and len(parts) == len(self.segments) + 1 and parts[-1] == "":
+        split = self.greedy_at
+        if split is None and len(parts) == len(self.segments) + 1 and parts[-1] == "":
             parts = parts[:-1]  # `/bucket/` names the bucket
-        split = next((i for i, s in enumerate(self.segments) if s.greedy), None)
         if split is None:
             if len(parts) != len(self.segments):
                 return None

@@ -11,10 +11,13 @@ from sagelab.services.iam.key_api import KeyApi
 from sagelab.services.iam.policy_api import PolicyApi
 from sagelab.services.iam.role_api import RoleApi
 from sagelab.services.iam.simulate_api import SimulateApi
+from sagelab.services.iam.tag_api import TagApi
 from sagelab.services.iam.user_api import UserApi
 
 
-class IamApi(UserApi, GroupApi, RoleApi, PolicyApi, AttachApi, KeyApi, AccountApi, SimulateApi):
+class IamApi(
+    UserApi, GroupApi, RoleApi, TagApi, PolicyApi, AttachApi, KeyApi, AccountApi, SimulateApi
+):
     service_name = "iam"
 
     def __init__(self, deps: Deps) -> None:

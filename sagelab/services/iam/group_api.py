@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sagelab.gateway.context import RequestContext
-from sagelab.services.base import ServiceApi
-from sagelab.services.iam import changes, deletion, entities, groups, users
+from sagelab.services.iam import changes, entities, groups
+from sagelab.services.iam.entity_api import EntityApi
 from sagelab.services.iam.paging import listing, page
-from sagelab.services.iam.user_api import user_out
+from sagelab.services.iam.user_api import listed_user
 from sagelab.store.tables import iam_groups, iam_users
 
 
@@ -22,7 +22,7 @@ def group_out(row: Any) -> dict[str, Any]:
     }
 
 
-class GroupApi(ServiceApi):
+class GroupApi(EntityApi):
     def create_group(
         self, ctx: RequestContext, *, group_name: str, path: str | None = None
     ) -> dict[str, Any]:
@@ -43,8 +43,7 @@ class GroupApi(ServiceApi):
             group = entities.get(conn, "group", ctx.account_id, group_name)
             query = groups.members_query(ctx.account_id, group.name_key)
             rows, nxt = page(conn, query, iam_users.c.name_key, marker, max_items)
-        members = [user_out(users.from_row(r), full=False) for r in rows]
-        return {"Group": group_out(group), **listing("Users", members, nxt)}
+        return {"Group": group_out(group), **listing("Users", [listed_user(r) for r in rows], nxt)}
 
     def list_groups(
         self,
@@ -54,10 +53,9 @@ class GroupApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        query = entities.in_account("group", ctx.account_id, path_prefix)
-        with self.deps.meta.connect() as conn:
-            rows, nxt = page(conn, query, iam_groups.c.name_key, marker, max_items)
-        return listing("Groups", [group_out(r) for r in rows], nxt)
+        return self._list_entities(
+            ctx, "group", "Groups", group_out, path_prefix, marker, max_items
+        )
 
     def list_groups_for_user(
         self,
@@ -81,17 +79,10 @@ class GroupApi(ServiceApi):
         new_path: str | None = None,
         new_group_name: str | None = None,
     ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            entities.rename(conn, "group", ctx.account_id, group_name, new_group_name, new_path)
-        return {}
+        return self._rename_entity(ctx, "group", group_name, new_group_name, new_path)
 
     def delete_group(self, ctx: RequestContext, *, group_name: str) -> dict[str, Any]:
-        account = ctx.account_id
-        with changes.write(self.deps.meta) as conn:
-            key = entities.get(conn, "group", account, group_name).name_key
-            deletion.check(conn, account, "group", key)
-            entities.remove(conn, "group", account, group_name)
-        return {}
+        return self._delete_entity(ctx, "group", group_name)
 
     def add_user_to_group(
         self, ctx: RequestContext, *, group_name: str, user_name: str

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sagelab.gateway.context import RequestContext
-from sagelab.services.base import ServiceApi
-from sagelab.services.iam import changes, deletion, entities, roles, sessions, tagging
+from sagelab.services.iam import changes, roles
 from sagelab.services.iam.documents import validate_policy
-from sagelab.services.iam.paging import cut, listing, page
-from sagelab.store.tables import iam_roles
+from sagelab.services.iam.entity_api import EntityApi, boundary_out
+from sagelab.services.iam.paging import listing
 
 
 def role_out(role: roles.Role, *, full: bool = True) -> dict[str, Any]:
@@ -25,18 +24,19 @@ def role_out(role: roles.Role, *, full: bool = True) -> dict[str, Any]:
     if role.description is not None:
         out["Description"] = role.description
     if full:
-        if role.permissions_boundary:
-            out["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "Policy",
-                "PermissionsBoundaryArn": role.permissions_boundary,
-            }
+        out.update(boundary_out(role.permissions_boundary))
         if role.tags:
             out["Tags"] = role.tags
         out["RoleLastUsed"] = {}
     return out
 
 
-class RoleApi(ServiceApi):
+def _listed_role(row: Any) -> dict[str, Any]:
+    """A role as ListRoles shows it: without boundary, tags and last use."""
+    return role_out(roles.from_row(row), full=False)
+
+
+class RoleApi(EntityApi):
     def create_role(
         self,
         ctx: RequestContext,
@@ -76,10 +76,9 @@ class RoleApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        query = entities.in_account("role", ctx.account_id, path_prefix)
-        with self.deps.meta.connect() as conn:
-            rows, nxt = page(conn, query, iam_roles.c.name_key, marker, max_items)
-        return listing("Roles", [role_out(roles.from_row(r), full=False) for r in rows], nxt)
+        return self._list_entities(
+            ctx, "role", "Roles", _listed_role, path_prefix, marker, max_items
+        )
 
     def update_role(
         self,
@@ -114,12 +113,7 @@ class RoleApi(ServiceApi):
         return {}
 
     def delete_role(self, ctx: RequestContext, *, role_name: str) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            role = roles.get(conn, ctx.account_id, role_name)
-            deletion.check(conn, ctx.account_id, "role", role.name.lower())
-            entities.remove(conn, "role", ctx.account_id, role_name)
-            sessions.end_all(conn, ctx.account_id, role.role_id)
-        return {}
+        return self._delete_entity(ctx, "role", role_name)
 
     def list_instance_profiles_for_role(
         self,
@@ -133,29 +127,3 @@ class RoleApi(ServiceApi):
             roles.get(conn, ctx.account_id, role_name)
         # sagelab has no EC2, hence no instance profiles.
         return listing("InstanceProfiles", [], None)
-
-    def tag_role(
-        self, ctx: RequestContext, *, role_name: str, tags: list[dict[str, str]]
-    ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            tagging.tag(conn, "role", ctx.account_id, role_name, tags)
-        return {}
-
-    def untag_role(
-        self, ctx: RequestContext, *, role_name: str, tag_keys: list[str]
-    ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            tagging.untag(conn, "role", ctx.account_id, role_name, tag_keys)
-        return {}
-
-    def list_role_tags(
-        self,
-        ctx: RequestContext,
-        *,
-        role_name: str,
-        marker: str | None = None,
-        max_items: int | None = None,
-    ) -> dict[str, Any]:
-        with self.deps.meta.connect() as conn:
-            tags = tagging.tags_of(conn, "role", ctx.account_id, role_name)
-        return listing("Tags", *cut(tags, marker, max_items))

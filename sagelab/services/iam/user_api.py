@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from sagelab import arns
 from sagelab.gateway.context import RequestContext
-from sagelab.services.base import ServiceApi
-from sagelab.services.iam import changes, deletion, entities, sessions, tagging, users
+from sagelab.services.iam import changes, users
+from sagelab.services.iam.entity_api import EntityApi, boundary_out
 from sagelab.services.iam.errors import IamValidationError
-from sagelab.services.iam.paging import cut, listing, page
 from sagelab.services.sts.api import caller
-from sagelab.store.tables import accounts, iam_users
+from sagelab.store.tables import accounts
 
 
 def user_out(user: users.User, *, full: bool = True) -> dict[str, Any]:
@@ -24,17 +23,19 @@ def user_out(user: users.User, *, full: bool = True) -> dict[str, Any]:
         "Arn": user.arn,
         "CreateDate": user.created_at,
     }
-    if full and user.permissions_boundary:
-        out["PermissionsBoundary"] = {
-            "PermissionsBoundaryType": "Policy",
-            "PermissionsBoundaryArn": user.permissions_boundary,
-        }
-    if full and user.tags:
-        out["Tags"] = user.tags
+    if full:
+        out.update(boundary_out(user.permissions_boundary))
+        if user.tags:
+            out["Tags"] = user.tags
     return out
 
 
-class UserApi(ServiceApi):
+def listed_user(row: Any) -> dict[str, Any]:
+    """A user as List* operations show it: without boundary and tags."""
+    return user_out(users.from_row(row), full=False)
+
+
+class UserApi(EntityApi):
     def create_user(
         self,
         ctx: RequestContext,
@@ -85,10 +86,9 @@ class UserApi(ServiceApi):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> dict[str, Any]:
-        query = entities.in_account("user", ctx.account_id, path_prefix)
-        with self.deps.meta.connect() as conn:
-            rows, nxt = page(conn, query, iam_users.c.name_key, marker, max_items)
-        return listing("Users", [user_out(users.from_row(r), full=False) for r in rows], nxt)
+        return self._list_entities(
+            ctx, "user", "Users", listed_user, path_prefix, marker, max_items
+        )
 
     def update_user(
         self,
@@ -98,40 +98,7 @@ class UserApi(ServiceApi):
         new_path: str | None = None,
         new_user_name: str | None = None,
     ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            entities.rename(conn, "user", ctx.account_id, user_name, new_user_name, new_path)
-        return {}
+        return self._rename_entity(ctx, "user", user_name, new_user_name, new_path)
 
     def delete_user(self, ctx: RequestContext, *, user_name: str) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            user = users.get(conn, ctx.account_id, user_name)
-            deletion.check(conn, ctx.account_id, "user", user.name.lower())
-            entities.remove(conn, "user", ctx.account_id, user_name)
-            sessions.end_all(conn, ctx.account_id, user.user_id)
-        return {}
-
-    def tag_user(
-        self, ctx: RequestContext, *, user_name: str, tags: list[dict[str, str]]
-    ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            tagging.tag(conn, "user", ctx.account_id, user_name, tags)
-        return {}
-
-    def untag_user(
-        self, ctx: RequestContext, *, user_name: str, tag_keys: list[str]
-    ) -> dict[str, Any]:
-        with changes.write(self.deps.meta) as conn:
-            tagging.untag(conn, "user", ctx.account_id, user_name, tag_keys)
-        return {}
-
-    def list_user_tags(
-        self,
-        ctx: RequestContext,
-        *,
-        user_name: str,
-        marker: str | None = None,
-        max_items: int | None = None,
-    ) -> dict[str, Any]:
-        with self.deps.meta.connect() as conn:
-            tags = tagging.tags_of(conn, "user", ctx.account_id, user_name)
-        return listing("Tags", *cut(tags, marker, max_items))
+        return self._delete_entity(ctx, "user", user_name)

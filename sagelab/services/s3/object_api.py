@@ -39,6 +39,7 @@ from sagelab.services.s3.write_conditions import WriteConditions
 _PARTIAL_CONTENT = 206
 _NOT_MODIFIED = 304
 MAX_DELETE_KEYS = 1000
+_DELETE_CONDITIONS = ("ETag", "LastModifiedTime", "Size")
 _SELF_COPY = (
     "This copy request is illegal because it is trying to copy an object to itself without "
     "changing the object's metadata, storage class, website redirect location or encryption "
@@ -307,6 +308,8 @@ class ObjectApi(ServiceApi):
         wanted = delete.get("Objects", [])
         if not wanted or len(wanted) > MAX_DELETE_KEYS:
             raise MalformedXML()
+        for item in wanted:  # conditional deletes of single objects are not built
+            params.refuse(**{f"Object.{m}": item.get(m) for m in _DELETE_CONDITIONS})
         target = _target(ctx, bucket, expected_bucket_owner)
         keys = [(item["Key"], item.get("VersionId")) for item in wanted]
         results = objects.delete_objects(self.deps.meta, self.deps.blobs, target, keys)

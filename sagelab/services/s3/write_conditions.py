@@ -1,5 +1,5 @@
-"""Conditional writes: `If-Match` and `If-None-Match: *` on PutObject and
-CompleteMultipartUpload.
+"""Conditional writes: `If-Match` and `If-None-Match` (`*`: create only; an entity tag:
+not over that version) on PutObject and CompleteMultipartUpload.
 
 The condition is checked twice: before the bytes are taken (a 412 costs no upload), and in
 the transaction that commits the new version. A condition that held at first but not at the
@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from sagelab.gateway.errors import NotImplementedByUs
 from sagelab.services.s3 import buckets, objects
 from sagelab.services.s3.errors import ConditionalRequestConflict, NoSuchKey, PreconditionFailed
 from sagelab.services.s3.preconditions import etag_matches
@@ -34,7 +33,7 @@ class WriteConditions:
 def _check(cond: WriteConditions, current: Any, key: str) -> None:
     """`current` is the key's latest row (a delete marker counts as no object), or None."""
     exists = current is not None and not current.delete_marker
-    if cond.if_none_match is not None and exists:
+    if cond.if_none_match is not None and exists and etag_matches(cond.if_none_match, current.etag):
         raise PreconditionFailed("If-None-Match")
     if cond.if_match is not None:
         if not exists:
@@ -49,12 +48,6 @@ def guard(
     """Check `cond` now; the re-check to run in the committing transaction, if any."""
     if cond.if_match is None and cond.if_none_match is None:
         return None
-    if cond.if_none_match is not None and cond.if_none_match.strip() != "*":
-        # S3 takes only `*` here: an entity tag would make a write depend on a mismatch.
-        raise NotImplementedByUs(
-            message="A header you provided implies functionality that is not implemented",
-            Header="If-None-Match",
-        )
     with meta.connect() as conn:
         buckets.get(conn, *target)
         _check(cond, objects.find(conn, target[0], key), key)

@@ -49,22 +49,32 @@ class HostingApi(ServiceApi):
         super().__init__(deps)
         deps.reconciler.register(HostingReconciler(deps))
 
-    def _page(
+    def _list(
         self,
         ctx: RequestContext,
         kind: str,
+        member: str,
         query: resources.ListQuery,
         token: str | None,
         limit: int | None,
-    ) -> tuple[list[resources.Resource], str | None]:
+    ) -> dict[str, Any]:
         with self.deps.meta.connect() as conn:
-            return resources.list_page(
+            page, nxt = resources.list_page(
                 conn, scope(kind, ctx.account_id, ctx.region), query, token, limit or 10
             )
+        return {member: [records.summary(kind, r) for r in page], "NextToken": nxt}
 
     def _find(self, ctx: RequestContext, kind: str, name: str, arn: str) -> resources.Resource:
         with self.deps.meta.connect() as conn:
             return records.require(conn, scope(kind, ctx.account_id, ctx.region), name, arn)
+
+    def _delete(self, ctx: RequestContext, kind: str, name: str, arn: str) -> dict[str, Any]:
+        """DeleteModel/DeleteEndpointConfig: the row goes; nothing runs for either."""
+        where = scope(kind, ctx.account_id, ctx.region)
+        with self.deps.meta.begin() as conn:
+            records.require(conn, where, name, arn)
+            records.remove(conn, where, name)
+        return {}
 
     # ---- models ----------------------------------------------------------------------
 
@@ -99,7 +109,7 @@ class HostingApi(ServiceApi):
         validation.check_role(execution_role_arn, ctx.account_id)
         check_pass_role(self.deps, ctx, execution_role_arn)
         with self.deps.meta.begin() as conn:
-            models.insert(conn, doc, list(tags or []), account=ctx.account_id, region=ctx.region)
+            records.insert_new(conn, scope(MODEL, ctx.account_id, ctx.region), doc, tags=tags or [])
         return {"ModelArn": doc["ModelArn"]}
 
     def describe_model(self, ctx: RequestContext, *, model_name: str) -> dict[str, Any]:
@@ -107,13 +117,8 @@ class HostingApi(ServiceApi):
         return self._find(ctx, MODEL, model_name, arn).doc
 
     def delete_model(self, ctx: RequestContext, *, model_name: str) -> dict[str, Any]:
-        where = scope(MODEL, ctx.account_id, ctx.region)
-        with self.deps.meta.begin() as conn:
-            records.require(
-                conn, where, model_name, models.arn(ctx.account_id, ctx.region, model_name)
-            )
-            records.remove(conn, where, model_name)
-        return {}
+        arn = models.arn(ctx.account_id, ctx.region, model_name)
+        return self._delete(ctx, MODEL, model_name, arn)
 
     def list_models(
         self,
@@ -130,8 +135,7 @@ class HostingApi(ServiceApi):
         query = _query(
             creation_time_after, creation_time_before, name_contains, sort_by, sort_order
         )
-        page, token = self._page(ctx, MODEL, query, next_token, max_results)
-        return {"Models": [models.summary(m) for m in page], "NextToken": token}
+        return self._list(ctx, MODEL, "Models", query, next_token, max_results)
 
     # ---- endpoint configs ------------------------------------------------------------
 
@@ -157,7 +161,9 @@ class HostingApi(ServiceApi):
         }
         with self.deps.meta.begin() as conn:
             doc = configs.new_document(conn, request, ctx.account_id, ctx.region)
-            configs.insert(conn, doc, list(tags or []), account=ctx.account_id, region=ctx.region)
+            records.insert_new(
+                conn, scope(CONFIG, ctx.account_id, ctx.region), doc, tags=tags or []
+            )
         return {"EndpointConfigArn": doc["EndpointConfigArn"]}
 
     def describe_endpoint_config(
@@ -169,12 +175,8 @@ class HostingApi(ServiceApi):
     def delete_endpoint_config(
         self, ctx: RequestContext, *, endpoint_config_name: str
     ) -> dict[str, Any]:
-        where = scope(CONFIG, ctx.account_id, ctx.region)
         arn = configs.arn(ctx.account_id, ctx.region, endpoint_config_name)
-        with self.deps.meta.begin() as conn:
-            records.require(conn, where, endpoint_config_name, arn)
-            records.remove(conn, where, endpoint_config_name)
-        return {}
+        return self._delete(ctx, CONFIG, endpoint_config_name, arn)
 
     def list_endpoint_configs(
         self,
@@ -191,8 +193,7 @@ class HostingApi(ServiceApi):
         query = _query(
             creation_time_after, creation_time_before, name_contains, sort_by, sort_order
         )
-        page, token = self._page(ctx, CONFIG, query, next_token, max_results)
-        return {"EndpointConfigs": [configs.summary(c) for c in page], "NextToken": token}
+        return self._list(ctx, CONFIG, "EndpointConfigs", query, next_token, max_results)
 
     # ---- endpoints -------------------------------------------------------------------
 
@@ -213,14 +214,7 @@ class HostingApi(ServiceApi):
             desired = {**wanted, "generation": 1, "incarnation": uuid.uuid4().hex[:12]}
             doc = endpoints.new_document(endpoint_name, ctx.account_id, ctx.region, wanted)
             records.insert_new(
-                conn,
-                where,
-                doc,
-                name=endpoint_name,
-                arn=doc["EndpointArn"],
-                status=endpoints.CREATING,
-                tags=list(tags or []),
-                desired=desired,
+                conn, where, doc, tags=tags or [], status=endpoints.CREATING, desired=desired
             )
         self.deps.reconciler.kick()
         return {"EndpointArn": doc["EndpointArn"]}
@@ -270,8 +264,7 @@ class HostingApi(ServiceApi):
             modified_before=last_modified_time_before,
             status=status_equals,
         )
-        page, token = self._page(ctx, ENDPOINT, query, next_token, max_results)
-        return {"Endpoints": [endpoints.summary(e) for e in page], "NextToken": token}
+        return self._list(ctx, ENDPOINT, "Endpoints", query, next_token, max_results)
 
     def update_endpoint(
         self,

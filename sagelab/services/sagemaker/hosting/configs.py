@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sagelab import arns
-from sagelab.services.sagemaker import resources
 from sagelab.services.sagemaker.errors import SageMakerValidation
 from sagelab.services.sagemaker.hosting import CONFIG, MODEL, capture, models, records, scope
 from sagelab.services.sagemaker.training.validation import refuse_unbuilt
@@ -71,25 +70,3 @@ def new_document(
     optional = ("DataCaptureConfig", "KmsKeyId", "AsyncInferenceConfig")
     doc.update({k: request[k] for k in optional if request.get(k)})
     return doc
-
-
-def insert(
-    conn: Connection, doc: dict[str, Any], tags: list[dict[str, str]], *, account: str, region: str
-) -> None:
-    records.insert_new(
-        conn,
-        scope(CONFIG, account, region),
-        doc,
-        name=doc["EndpointConfigName"],
-        arn=doc["EndpointConfigArn"],
-        status=None,
-        tags=tags,
-    )
-
-
-def summary(config: resources.Resource) -> dict[str, Any]:
-    return {
-        "EndpointConfigName": config.name,
-        "EndpointConfigArn": config.arn,
-        "CreationTime": config.created_at,
-    }

@@ -142,16 +142,6 @@ def check_updatable(found: resources.Resource) -> None:
         )
 
 
-def summary(endpoint: resources.Resource) -> dict[str, Any]:
-    return {
-        "EndpointName": endpoint.name,
-        "EndpointArn": endpoint.arn,
-        "CreationTime": endpoint.created_at,
-        "LastModifiedTime": endpoint.modified_at,
-        "EndpointStatus": endpoint.status,
-    }
-
-
 def reweigh(variants: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """UpdateEndpointWeightsAndCapacities: new weights and instance counts per variant."""
     by_name = {v["name"]: dict(v) for v in variants}

@@ -15,7 +15,7 @@ from sagelab.algorithms import registry
 from sagelab.gateway.errors import NotImplementedByUs
 from sagelab.services.sagemaker import images, resources
 from sagelab.services.sagemaker.errors import SageMakerValidation
-from sagelab.services.sagemaker.hosting import MODEL, records, scope
+from sagelab.services.sagemaker.hosting import MODEL
 from sagelab.services.sagemaker.training.validation import refuse_unbuilt
 
 _UNBUILT_CONTAINER = ("ModelPackageName", "InferenceSpecificationName", "MultiModelConfig")
@@ -84,21 +84,3 @@ def new_document(request: dict[str, Any], account: str, region: str) -> dict[str
     }
     doc.update({k: request[k] for k in ("PrimaryContainer", "Containers") if request.get(k)})
     return doc
-
-
-def insert(
-    conn: Connection, doc: dict[str, Any], tags: list[dict[str, str]], *, account: str, region: str
-) -> None:
-    records.insert_new(
-        conn,
-        scope(MODEL, account, region),
-        doc,
-        name=doc["ModelName"],
-        arn=doc["ModelArn"],
-        status=None,
-        tags=tags,
-    )
-
-
-def summary(model: resources.Resource) -> dict[str, Any]:
-    return {"ModelName": model.name, "ModelArn": model.arn, "CreationTime": model.created_at}

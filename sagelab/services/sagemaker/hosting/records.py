@@ -17,6 +17,8 @@ from sagelab.store.tables import sm_resources
 # How each kind's messages name it: models and endpoints by ARN, configs by name.
 _NOUNS = {MODEL: "model", CONFIG: "endpoint configuration", ENDPOINT: "endpoint"}
 _BY_ARN = (MODEL, ENDPOINT)
+# Each kind's documents name it in `<prefix>Name` and `<prefix>Arn`.
+_MEMBERS = {MODEL: "Model", CONFIG: "EndpointConfig", ENDPOINT: "Endpoint"}
 
 
 def _label(where: resources.Scope, name: str, arn: str) -> str:
@@ -41,12 +43,12 @@ def insert_new(
     where: resources.Scope,
     doc: dict[str, Any],
     *,
-    name: str,
-    arn: str,
-    status: str | None,
     tags: list[dict[str, str]],
+    status: str | None = None,
     desired: dict[str, Any] | None = None,
 ) -> None:
+    prefix = _MEMBERS[where.kind]
+    name, arn = doc[f"{prefix}Name"], doc[f"{prefix}Arn"]
     if resources.find(conn, where, name) is not None:
         raise SageMakerValidation(
             message=f"Cannot create already existing {_NOUNS[where.kind]} "
@@ -69,6 +71,15 @@ def insert_new(
             desired=desired,
         )
     )
+
+
+def summary(kind: str, found: resources.Resource) -> dict[str, Any]:
+    """A List* item: name, ARN and creation time; endpoints add their status."""
+    prefix = _MEMBERS[kind]
+    out = {f"{prefix}Name": found.name, f"{prefix}Arn": found.arn, "CreationTime": found.created_at}
+    if kind == ENDPOINT:
+        out.update(LastModifiedTime=found.modified_at, EndpointStatus=found.status)
+    return out
 
 
 def save(

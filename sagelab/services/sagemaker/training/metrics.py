@@ -127,6 +127,11 @@ BUILT_IN: dict[str, list[tuple[str, str]]] = {
     "factorization-machines": _factorization_machines(),
     "randomcutforest": [("test:f1", _QUALITY + r"test f1 <score>=(\S+)")],
     "xgboost": _xgboost(),
+    "forecasting-deepar": [
+        ("test:RMSE", r"#test_score \(algo-1, RMSE\): (\S+)"),
+        ("test:mean_wQuantileLoss", r"#test_score \(algo-1, mean_wQuantileLoss\): (\S+)"),
+        ("train:final_loss", _QUALITY + r"train final_loss <loss>=(\S+)"),
+    ],
 }
 
 
