@@ -11,7 +11,10 @@ Like is compared with like, so that the figures measure what the server side add
   verifies the signature (and authorizes) on every request: it caches no signature;
 - clients are separate processes (no client GIL bottleneck), started together, warmed up,
   then timed over the same window; rounds alternate direct / sagelab and medians are kept.
-The clients share the machine's cores with the server, as any local client does.
+The clients share the machine's cores with the server, as any local client does, so the
+ratio also moves with the machine's load; the CPU time per call of the sagelab process and of
+the model server (psutil, over the timed window) is reported too: it is what the server-side
+overhead is, whatever else runs.
 
 `--boto3` also reports the old figure: boto3 clients (SigV4 in Python on every call) through
 sagelab vs http.client straight to the model server.

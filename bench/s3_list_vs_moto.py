@@ -2,7 +2,7 @@
 <= 0.5); and a narrow-prefix listing in that bucket against the same in a 1,000-key bucket
 (target: about 1.0, since a prefix is an index range, not a scan).
 
-    python bench/s3_list_vs_moto.py [--keys 100000]
+    python bench/s3_list_vs_moto.py [--keys 100000] [--passes 3]
 """
 
 from __future__ import annotations
@@ -37,11 +37,15 @@ def _fill(s3: Any, bucket: str, count: int) -> None:
         )
 
 
-def _list_all(s3: Any, bucket: str, prefix: str = "") -> tuple[int, float]:
-    start = time.perf_counter()
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-    count = sum(page.get("KeyCount", 0) for page in pages)
-    return count, time.perf_counter() - start
+def _list_all(s3: Any, bucket: str, passes: int) -> tuple[int, float]:
+    """Keys listed and the median time of `passes` whole listings, page by page."""
+    spent: list[float] = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        count = sum(page.get("KeyCount", 0) for page in pages)
+        spent.append(time.perf_counter() - start)
+    return count, statistics.median(spent)
 
 
 def _once(s3: Any, bucket: str, prefix: str) -> float:
@@ -65,17 +69,18 @@ def _narrow(s3: Any, places: list[tuple[str, str]], repeat: int = 100) -> list[f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keys", type=int, default=100_000)
+    parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sagelab(Path(tmp) / "data") as (_, s3):
         _fill(s3, "big", args.keys)
         _fill(s3, "small", 1000)
-        ours_count, ours = _list_all(s3, "big")
+        ours_count, ours = _list_all(s3, "big", args.passes)
         in_big, in_small = _narrow(
             s3, [("big", _narrow_prefix(args.keys)), ("small", _narrow_prefix(1000))]
         )
     with moto() as s3:
         _fill(s3, "big", args.keys)
-        theirs_count, theirs = _list_all(s3, "big")
+        theirs_count, theirs = _list_all(s3, "big", args.passes)
     assert ours_count == theirs_count == args.keys
     print(
         f"list {args.keys} keys: sagelab {ours:.2f} s, moto {theirs:.2f} s, "

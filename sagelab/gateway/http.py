@@ -79,9 +79,14 @@ class HttpRequest:
     body_reader: BodyReader = field(default_factory=lambda: BytesReader(b""))
     _body: bytes | None = None
     # Lower-cased name -> values, built on the first look-up of `headers` (a request's
-    # headers are looked up a score of times on the way through the gateway).
-    _index: tuple[list[tuple[str, str]], dict[str, list[str]]] | None = None
-    _query: tuple[str, list[tuple[str, str]]] | None = None  # query_string, parsed
+    # headers are looked up a score of times on the way through the gateway); replacing
+    # `headers` re-indexes them (nothing edits them in place).
+    _index: tuple[list[tuple[str, str]], dict[str, list[str]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _query: tuple[str, list[tuple[str, str]]] | None = field(  # query_string, parsed
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _by_name(self) -> dict[str, list[str]]:
         if self._index is None or self._index[0] is not self.headers:

@@ -7,6 +7,7 @@ metadata row that names it. Whatever a crash leaves behind, `sweep` removes at s
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
@@ -22,6 +23,7 @@ from sagelab.gateway.http import BodyReader
 
 CHUNK = 1 << 20
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,21 @@ class FileChunks(Iterator[bytes]):
         self._file.close()
 
 
+def _one_malloc_arena() -> None:
+    """Bodies stream through worker threads in 1 MiB buffers, and glibc gives each thread
+    an arena of its own that keeps the buffers it freed: some 40 MB more peak RSS during a
+    10-part upload. One arena keeps them for reuse by all; the GIL serialises allocation
+    anyway. Other C libraries have no such arenas (and no mallopt)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_ARENA_MAX, 1)
+
+
 class FileBlobStore:
     def __init__(self, root: Path) -> None:
+        _one_malloc_arena()
         self.root = root
         self._tmp = root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ FloatArray = npt.NDArray[np.float32]
 RECORDIO_PROTOBUF = "application/x-recordio-protobuf"
 CSV = "text/csv"
 _GZIP_MAGIC = b"\x1f\x8b"
-_BLOCK_ROWS = 4096  # rows parsed at once: large enough to amortise numpy, small in memory
+_BLOCK_ROWS = 4096  # RecordIO records stacked at once: amortises numpy, small in memory
 
 
 @dataclass(frozen=True)

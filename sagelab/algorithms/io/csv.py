@@ -24,6 +24,9 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 FloatArray = npt.NDArray[np.float32]
 _CHUNK_BYTES = 1 << 22  # parsed at once: ~50k rows of 20 features, a few MiB in memory
 _ARROW_BLOCK = 1 << 19  # arrow's unit of work per thread inside a chunk
+# Arrow swaps in its own SIGINT/SIGTERM handlers around each read to cancel it; that races
+# with the platform's SIGTERM (StopTrainingJob), which must reach Python's handler as is.
+pa.enable_signal_handlers(False)
 _FIRST_LINE = re.compile(rb"[^\r\n][^\n]*")
 _PARSE = pa_csv.ParseOptions(delimiter=",", quote_char=False, double_quote=False,
                              escape_char=False, newlines_in_values=False,

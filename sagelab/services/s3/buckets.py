@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, insert, select
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select
 
 from sagelab.services.s3 import bucket_names
 from sagelab.services.s3.errors import (
@@ -41,18 +41,37 @@ def owner(account: str) -> dict[str, str]:
     return {"ID": hashlib.sha256(account.encode()).hexdigest(), "DisplayName": account}
 
 
+_FIELDS = ("name", "account_id", "region", "created_at", "versioning")
+# A bucket's columns under names no other table's columns have, for queries joining one.
+JOINED = tuple(buckets.c[f].label(f"bucket_{f}") for f in _FIELDS)
+
+
 def _from_row(row: Any) -> Bucket:
     return Bucket(row.name, row.account_id, row.region, row.created_at, row.versioning)
 
 
+def from_joined(row: Any) -> Bucket:
+    """The bucket in a row selected with `JOINED`."""
+    return Bucket(*(getattr(row, f"bucket_{f}") for f in _FIELDS))
+
+
+_BY_NAME = select(buckets).where(buckets.c.name == bindparam("name"))
+
+
 def _find(conn: Connection, name: str) -> Bucket | None:
-    row = conn.execute(select(buckets).where(buckets.c.name == name)).first()
+    row = conn.execute(_BY_NAME, {"name": name}).first()
     return None if row is None else _from_row(row)
 
 
 def get(conn: Connection, name: str, account: str, expected_owner: str | None = None) -> Bucket:
     """The bucket, if the caller's account owns it; bucket policies will widen this later."""
-    bucket = _find(conn, name)
+    return checked(_find(conn, name), name, account, expected_owner)
+
+
+def checked(
+    bucket: Bucket | None, name: str, account: str, expected_owner: str | None = None
+) -> Bucket:
+    """`bucket` (found under `name`) if the caller may use it, as `get` decides."""
     if bucket is None:
         raise NoSuchBucket(name)
     if bucket.account_id != account or expected_owner not in (None, account):

@@ -171,7 +171,7 @@ class ObjectApi(ServiceApi):
                 "ETag": unmodified.obj.etag,
                 "LastModified": datetime.fromtimestamp(unmodified.obj.last_modified, UTC),
             }
-        out["Body"] = objects.read(self.deps.blobs, obj, first, last)
+        out["Body"] = objects.body(self.deps.blobs, obj, first, last)
         return out
 
     def head_object(
@@ -230,8 +230,9 @@ class ObjectApi(ServiceApi):
         bucket, key, version_id, expected_owner = where
         range_header, part_number = wanted
         with self.deps.meta.connect() as conn:
-            found = buckets.get(conn, bucket, ctx.account_id, expected_owner)
-            obj = objects.head(conn, bucket, key, version_id)
+            found, obj = objects.head_in(
+                conn, (bucket, ctx.account_id, expected_owner), key, version_id
+            )
         try:
             check(conditions, obj.etag, obj.last_modified)
         except NotModified as exc:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, select, update
 
 from sagelab.gateway.http import BodyReader
 from sagelab.services.s3 import buckets, versions
@@ -21,10 +21,12 @@ from sagelab.services.s3.errors import (
     DeleteMarkerHere,
     EntityTooLarge,
     KeyTooLong,
+    NoSuchBucket,
     NoSuchKey,
     NoSuchVersion,
 )
 from sagelab.services.s3.versions import NULL_VERSION, Deleted
+from sagelab.store.tables import buckets as bucket_table
 from sagelab.store.tables import objects, s3_parts
 
 if TYPE_CHECKING:
@@ -37,6 +39,11 @@ __all__ = ["NULL_VERSION", "Deleted"]
 _ACL_FIELD = "x-amz-acl"
 MAX_KEY_BYTES = 1024
 MAX_PUT_SIZE = 5 << 30
+# Blobs up to this size are flushed to disk together with the batch their row commits in.
+GROUP_SYNC_MAX = 1 << 20
+# Bodies up to this size are read at once and answered whole: a streamed body costs the
+# event loop a thread hop per chunk, more than reading this much does.
+WHOLE_BODY_MAX = 64 << 10
 
 # (bucket, account, expected bucket owner): where a request writes.
 Target = tuple[str, str, str | None]
@@ -175,7 +182,7 @@ def put(
     check_key(key)
     with meta.connect() as conn:
         buckets.get(conn, *target)
-    info = blobs.put(upload.body)
+    info = blobs.put(upload.body, durable=False)
     draft = StoredObject(
         target[0],
         key,
@@ -186,7 +193,20 @@ def put(
         time.time(),
         replace(spec, checksums=upload.digests()),
     )
-    return commit(meta, blobs, target, draft, on_failure=[info.blob_id], also=also)
+    deferred = [info.blob_id]
+    if info.size > GROUP_SYNC_MAX:
+        # A big blob's flush would hold up every small write batched with it.
+        _durable(blobs, deferred)
+        deferred = []
+    return commit(meta, blobs, target, draft, on_failure=[info.blob_id], also=also, sync=deferred)
+
+
+def _durable(blobs: BlobStore, blob_ids: list[str]) -> None:
+    try:
+        blobs.sync(blob_ids)
+    except BaseException:
+        discard(blobs, blob_ids)
+        raise
 
 
 def commit(
@@ -197,16 +217,21 @@ def commit(
     *,
     on_failure: list[str],
     also: Callable[[Connection], None] | None = None,
+    sync: list[str] | None = None,
 ) -> StoredObject:
-    """Make `draft` (its bytes already stored) the key's latest version, in one transaction
-    with `also`; `on_failure` names the blobs to delete if it does not commit."""
+    """Make `draft` (its bytes stored, and durable unless named in `sync`) the key's latest
+    version, in one transaction with `also`; `on_failure` names the blobs to delete if it
+    does not commit. Concurrent commits share one transaction and one flush of `sync`."""
+
+    def write(conn: Connection) -> tuple[StoredObject, list[str]]:
+        bucket = buckets.get(conn, *target)
+        if also is not None:
+            also(conn)
+        stored = replace(draft, version_id=versions.new_version_id(bucket.versioning))
+        return stored, versions.add(conn, bucket.versioning, _values(stored))
+
     try:
-        with meta.begin() as conn:
-            bucket = buckets.get(conn, *target)
-            if also is not None:
-                also(conn)
-            stored = replace(draft, version_id=versions.new_version_id(bucket.versioning))
-            freed = versions.add(conn, bucket.versioning, _values(stored))
+        stored, freed = meta.group_commit(write, blobs.sync, sync or ())
     except BaseException:
         discard(blobs, on_failure)
         raise
@@ -219,19 +244,51 @@ def discard(blobs: BlobStore, blob_ids: list[str]) -> None:
         blobs.delete(blob_id)
 
 
+def _which(latest: bool) -> ColumnElement[bool]:
+    """The row of key `k` a read means: the latest, or version `v`."""
+    if latest:
+        return and_(objects.c.key == bindparam("k"), objects.c.is_latest == True)  # noqa: E712
+    return and_(objects.c.key == bindparam("k"), objects.c.version_id == bindparam("v"))
+
+
+def _reads(latest: bool) -> tuple[Select[Any], Select[Any]]:
+    """Statements built once (SQLAlchemy then skips walking them per read): the row in
+    bucket `b`, and bucket `b` outer-joined with it."""
+    which = _which(latest)
+    row = select(objects).where(objects.c.bucket == bindparam("b"), which)
+    joined = bucket_table.outerjoin(objects, and_(objects.c.bucket == bucket_table.c.name, which))
+    with_bucket = select(*buckets.JOINED, objects).select_from(joined)
+    return row, with_bucket.where(bucket_table.c.name == bindparam("b"))
+
+
+# Indexed by whether the latest version is meant.
+_READS = (_reads(False), _reads(True))
+
+
 def find(conn: Connection, bucket: str, key: str, version_id: str | None = None) -> Any:
     """The row of a version (the latest when `version_id` is None), delete markers included."""
-    query = select(objects).where(objects.c.bucket == bucket, objects.c.key == key)
-    if version_id is None:
-        query = query.where(objects.c.is_latest == True)  # noqa: E712 (an index column)
-    else:
-        query = query.where(objects.c.version_id == version_id)
-    return conn.execute(query).first()
+    statement = _READS[version_id is None][0]
+    return conn.execute(statement, {"b": bucket, "k": key, "v": version_id}).first()
 
 
 def head(conn: Connection, bucket: str, key: str, version_id: str | None = None) -> StoredObject:
     """A readable version; missing versions and delete markers answer as S3 does."""
-    row = find(conn, bucket, key, version_id)
+    return _readable(find(conn, bucket, key, version_id), key, version_id)
+
+
+def head_in(
+    conn: Connection, target: Target, key: str, version_id: str | None = None
+) -> tuple[buckets.Bucket, StoredObject]:
+    """`buckets.get` and `head` in one query: what every GET and HEAD asks first."""
+    statement = _READS[version_id is None][1]
+    row = conn.execute(statement, {"b": target[0], "k": key, "v": version_id}).first()
+    if row is None:
+        raise NoSuchBucket(target[0])
+    bucket = buckets.checked(buckets.from_joined(row), *target)
+    return bucket, _readable(None if row.key is None else row, key, version_id)
+
+
+def _readable(row: Any, key: str, version_id: str | None) -> StoredObject:
     if row is None:
         if version_id is not None:
             raise NoSuchVersion(key, version_id)
@@ -298,6 +355,12 @@ def read(blobs: BlobStore, obj: StoredObject, first: int, last: int) -> Iterator
             streams.append(blobs.open(part.blob_id, start - offset, stop - offset))
         offset += part.size
     return itertools.chain.from_iterable(streams)
+
+
+def body(blobs: BlobStore, obj: StoredObject, first: int, last: int) -> bytes | Iterator[bytes]:
+    """A response body for bytes `first..last`: whole when small, else streamed."""
+    chunks = read(blobs, obj, first, last)
+    return b"".join(chunks) if last - first < WHOLE_BODY_MAX else chunks
 
 
 def live_blob_ids(conn: Connection) -> set[str]:

@@ -15,7 +15,18 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from sagelab.store.tables import objects
 
@@ -78,27 +89,55 @@ def blob_ids(row: Any) -> list[str]:
     return [part["blob_id"] for part in row.parts or ()]
 
 
-def _where(bucket: str, key: str) -> tuple[Any, ...]:
-    return objects.c.bucket == bucket, objects.c.key == key
+# Statements built once with bound parameters (`b`ucket, `k`ey, `v`ersion id): SQLAlchemy
+# then finds each compiled in its cache without walking a fresh expression per write.
+_KEY = and_(objects.c.bucket == bindparam("b"), objects.c.key == bindparam("k"))
+_LATEST = and_(_KEY, objects.c.is_latest == True)  # noqa: E712 (an index column)
+_DEMOTE = update(objects).where(_LATEST).values(is_latest=False)
+_INSERT = insert(objects)
+_VERSION = and_(_KEY, objects.c.version_id == bindparam("v"))
+_ROW = select(objects).where(_VERSION)
+_NULL = and_(_KEY, objects.c.version_id == NULL_VERSION)
+
+
+@dataclass(frozen=True)
+class _Removal:
+    """The statements that remove the rows `where` picks, telling their blobs first."""
+
+    blobs: Select[Any]
+    rows: Delete
+
+    @classmethod
+    def of(cls, where: ColumnElement[bool]) -> _Removal:
+        return cls(
+            select(objects.c.blob_id, objects.c.parts).where(where), delete(objects).where(where)
+        )
+
+    def run(self, conn: Connection, params: dict[str, str]) -> list[str]:
+        found = conn.execute(self.blobs, params).all()
+        conn.execute(self.rows, params)
+        return [blob for row in found for blob in blob_ids(row)]
+
+
+_REMOVE_NULL = _Removal.of(_NULL)
+_REMOVE_VERSION = _Removal.of(_VERSION)
+_NEWEST = select(objects.c.version_id).where(_KEY).order_by(objects.c.seq.desc()).limit(1)
+_PROMOTE = (
+    update(objects)
+    .where(_KEY, objects.c.version_id == _NEWEST.scalar_subquery())
+    .values(is_latest=True)
+)
 
 
 def add(conn: Connection, state: str | None, values: dict[str, Any]) -> list[str]:
     """Insert `values` (a row naming its own version_id) as the key's latest version; the
     blob ids of the null version it replaced, to delete once this commits."""
-    where = _where(values["bucket"], values["key"])
-    freed = _remove(conn, *where, objects.c.version_id == NULL_VERSION) if state != ENABLED else []
-    conn.execute(
-        update(objects).where(*where, objects.c.is_latest == True).values(is_latest=False)  # noqa: E712
-    )
+    key = {"b": values["bucket"], "k": values["key"]}
+    freed = _REMOVE_NULL.run(conn, key) if state != ENABLED else []
+    conn.execute(_DEMOTE, key)
     seq = seq_in(values["version_id"]) or _SEQ.next()
-    conn.execute(insert(objects).values(**values, is_latest=True, seq=seq))
+    conn.execute(_INSERT, {**values, "is_latest": True, "seq": seq})
     return freed
-
-
-def _remove(conn: Connection, *where: Any) -> list[str]:
-    rows = conn.execute(select(objects.c.blob_id, objects.c.parts).where(*where)).all()
-    conn.execute(delete(objects).where(*where))
-    return [blob for row in rows for blob in blob_ids(row)]
 
 
 def marker_values(bucket: str, key: str, version_id: str) -> dict[str, Any]:
@@ -120,38 +159,18 @@ def delete_key(
 ) -> tuple[Deleted, list[str]]:
     """DeleteObject's effect; the blob ids to delete once this commits."""
     if version_id is not None:
-        return _delete_version(conn, bucket, key, version_id)
+        return _delete_version(conn, {"b": bucket, "k": key, "v": version_id})
     if state is None:
-        freed = _remove(conn, *_where(bucket, key), objects.c.version_id == NULL_VERSION)
-        return Deleted(None, False), freed
+        return Deleted(None, False), _REMOVE_NULL.run(conn, {"b": bucket, "k": key})
     marker = new_version_id(state)
     return Deleted(marker, True), add(conn, state, marker_values(bucket, key, marker))
 
 
-def _delete_version(
-    conn: Connection, bucket: str, key: str, version_id: str
-) -> tuple[Deleted, list[str]]:
-    where = (*_where(bucket, key), objects.c.version_id == version_id)
-    row = conn.execute(select(objects).where(*where)).first()
+def _delete_version(conn: Connection, version: dict[str, str]) -> tuple[Deleted, list[str]]:
+    row = conn.execute(_ROW, version).first()
     if row is None:
-        return Deleted(version_id, False), []
-    freed = _remove(conn, *where)
+        return Deleted(version["v"], False), []
+    freed = _REMOVE_VERSION.run(conn, version)
     if row.is_latest:
-        _promote(conn, bucket, key)
-    return Deleted(version_id, bool(row.delete_marker)), freed
-
-
-def _promote(conn: Connection, bucket: str, key: str) -> None:
-    """Make the newest remaining version, if any, the latest."""
-    newest = (
-        select(objects.c.version_id)
-        .where(*_where(bucket, key))
-        .order_by(objects.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    conn.execute(
-        update(objects)
-        .where(*_where(bucket, key), objects.c.version_id == newest)
-        .values(is_latest=True)
-    )
+        conn.execute(_PROMOTE, {"b": version["b"], "k": version["k"]})
+    return Deleted(version["v"], bool(row.delete_marker)), freed
