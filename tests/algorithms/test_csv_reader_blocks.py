@@ -4,6 +4,8 @@ lines exactly as the line-by-line reader alone does, whatever the chunk boundari
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -70,3 +72,18 @@ def test_rebatch_cuts_exact_batches_and_copies_only_straddling_rows() -> None:
     np.testing.assert_array_equal(np.concatenate([b.features for b in out]),
                                   np.concatenate([b.features for b in blocks]))
     assert np.shares_memory(out[0].features, blocks[0].features)  # inside one block: a view
+
+
+def test_reading_does_not_import_pandas() -> None:
+    """pyarrow imports pandas lazily inside a handler that swallows every exception, so a
+    StopTrainingJob arriving during that import was lost; the reader must never trigger it."""
+    script = (
+        "import io, sys\n"
+        "from sagelab.algorithms.io import csv\n"
+        "blocks = list(csv.read_blocks(io.BytesIO(b'1,2\\n3,4\\n' * 1000)))\n"
+        "assert sum(len(b) for b in blocks) == 2000\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
