@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 from collections.abc import Callable
@@ -158,3 +159,23 @@ class SagelabServer:
         kwargs.setdefault("aws_secret_access_key", self.secret_access_key)
         kwargs.setdefault("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
         return boto3.client(service, **kwargs)
+
+
+def run_sdk(server: SagelabServer, tmp_path: Path, cells: str, *args: str) -> Any:
+    """Runs notebook cells in a fresh interpreter pointed at sagelab by the environment
+    alone; answers the JSON they print last."""
+    env = server.env() | {
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+        "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(cells), *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -3,10 +3,6 @@ made from it and waited for, request bodies, SDK cells run in a fresh interprete
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -70,26 +66,6 @@ def wait_endpoint(sm: Any, name: str, timeout: float = 30.0, poll: float = 0.05)
             return found
         time.sleep(poll)
     raise AssertionError(f"{name} still {found['EndpointStatus']} after {timeout}s")
-
-
-def run_sdk(server: SagelabServer, tmp_path: Path, cells: str, *args: str) -> Any:
-    """Runs notebook cells in a fresh interpreter pointed at sagelab by the environment
-    alone; answers the JSON they print last."""
-    env = server.env() | {
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path),
-        "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(cells), *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=170,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def csv_body(rows: int = 3) -> bytes:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hosting_kit import create_model, csv_body, run_sdk, variant, wait_endpoint
+from hosting_kit import create_model, csv_body, variant, wait_endpoint
 from training_kit import LL_IMAGE, unique
 
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, run_sdk
 
 _KEY = re.compile(
     r"^capture/(?P<ep>[^/]+)/AllTraffic/\d{4}/\d{2}/\d{2}/\d{2}/\d{2}-\d{2}-\d{3}-"

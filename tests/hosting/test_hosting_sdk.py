@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hosting_kit import run_sdk
 
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, run_sdk
 
 
 @pytest.mark.slow

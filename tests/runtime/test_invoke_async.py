@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hosting_kit import csv_body, run_sdk, serve
+from hosting_kit import csv_body, serve
 from training_kit import LL_IMAGE, unique
 
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, run_sdk
 
 
 def _split(uri: str) -> tuple[str, str]:
