@@ -3,6 +3,7 @@ clients for each."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -39,8 +40,14 @@ def sagelab(data_dir: Path) -> Iterator[tuple[SagelabServer, Any]]:
         server.stop()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def moto() -> Iterator[Any]:
+def moto() -> Iterator[tuple[int, Any]]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-p", str(port), "-H", "127.0.0.1"],
@@ -49,7 +56,7 @@ def moto() -> Iterator[Any]:
     )
     try:
         wait_http(f"http://127.0.0.1:{port}/moto-api/", 60, proc)
-        yield s3_client(f"http://127.0.0.1:{port}", "testing", "testing")
+        yield proc.pid, s3_client(f"http://127.0.0.1:{port}", "testing", "testing")
     finally:
         proc.terminate()
         proc.wait()

@@ -78,7 +78,7 @@ def main() -> None:
         in_big, in_small = _narrow(
             s3, [("big", _narrow_prefix(args.keys)), ("small", _narrow_prefix(1000))]
         )
-    with moto() as s3:
+    with moto() as (_, s3):
         _fill(s3, "big", args.keys)
         theirs_count, theirs = _list_all(s3, "big", args.passes)
     assert ours_count == theirs_count == args.keys
