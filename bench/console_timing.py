@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, console_sign_in
 
 CONSOLE = "/_sagelab/console"
 WARMUP = 5
@@ -35,21 +35,8 @@ def serving() -> Iterator[SagelabServer]:
 
 
 def signed_in(server: SagelabServer) -> httpx.Client:
-    web = httpx.Client(base_url=server.endpoint_url, follow_redirects=False)
-    form = web.get(f"{CONSOLE}/signin").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None, "no sign-in CSRF token"
-    answer = web.post(
-        f"{CONSOLE}/signin",
-        data={
-            "csrf_token": token.group(1),
-            "next": "",
-            "account": server.account_id,
-            "user_name": "root",
-            "password": server.root_password,
-        },
-    )
-    assert answer.status_code == 303, f"sign-in failed: {answer.status_code}"
+    web, status = console_sign_in(server)
+    assert status == 303, f"sign-in failed: {status}"
     return web
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 from botocore.config import Config
 
 REGION = "us-east-1"
@@ -179,3 +181,24 @@ def run_sdk(server: SagelabServer, tmp_path: Path, cells: str, *args: str) -> An
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def console_sign_in(
+    server: SagelabServer, user: str = "root", password: str = ""
+) -> tuple[httpx.Client, int]:
+    """Posts the console's sign-in form over HTTP, as a browser would (its CSRF token from the
+    form's page); answers the client holding the session cookie and the form's status."""
+    web = httpx.Client(base_url=server.endpoint_url, follow_redirects=False)
+    form = web.get("/_sagelab/console/signin").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None, "no sign-in CSRF token"
+    answer = web.post(
+        "/_sagelab/console/signin",
+        data={
+            "csrf_token": token.group(1),
+            "account": server.account_id,
+            "user_name": user,
+            "password": password or server.root_password,
+        },
+    )
+    return web, answer.status_code

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,7 @@ from console_kit import (
     submit_sign_in,
 )
 
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, console_sign_in
 
 CONSOLE = "/_sagelab/console"
 
@@ -88,21 +87,8 @@ def test_required_reset_forces_a_new_password(
 
 
 def _session(server: SagelabServer) -> httpx.Client:
-    """A signed-in HTTP client, and the page's CSRF token."""
-    http = httpx.Client(base_url=server.endpoint_url)
-    form = http.get(CONSOLE + "/signin").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None
-    answer = http.post(
-        CONSOLE + "/signin",
-        data={
-            "csrf_token": token.group(1),
-            "account": server.account_id,
-            "user_name": "root",
-            "password": server.root_password,
-        },
-    )
-    assert answer.status_code == 303, answer.text
+    http, status = console_sign_in(server)
+    assert status == 303
     return http
 
 
@@ -128,19 +114,9 @@ def test_a_forged_post_is_refused(
 
 def test_failed_sign_ins_are_throttled(server: SagelabServer, client: Callable[..., Any]) -> None:
     name, password = console_user(client("iam"), "console")
-    http = httpx.Client(base_url=server.endpoint_url)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(CONSOLE + "/signin").text)
-    assert token is not None
-
-    def attempt(pw: str) -> int:
-        data = {"csrf_token": token.group(1), "account": server.account_id}
-        return http.post(
-            CONSOLE + "/signin", data={**data, "user_name": name, "password": pw}
-        ).status_code
-
-    assert attempt("wrong-1") == 401
+    assert console_sign_in(server, name, "wrong-1")[1] == 401
     # Right away, even the right password is refused: the next try must wait.
-    assert attempt(password) == 401
+    assert console_sign_in(server, name, password)[1] == 401
 
 
 @pytest.mark.parametrize("path", ["/", "/signin"])

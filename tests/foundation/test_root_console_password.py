@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
-from sagelab.testing import SagelabServer
+from sagelab.testing import SagelabServer, console_sign_in
 
 CONSOLE = "/_sagelab/console"
 
 
 def _signs_in(server: SagelabServer, password: str) -> bool:
-    http = httpx.Client(base_url=server.endpoint_url)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(CONSOLE + "/signin").text)
-    assert token is not None
-    answer = http.post(
-        CONSOLE + "/signin",
-        data={
-            "csrf_token": token.group(1),
-            "account": server.account_id,
-            "user_name": "root",
-            "password": password,
-        },
-    )
-    return answer.status_code == 303
+    return console_sign_in(server, "root", password)[1] == 303
 
 
 def test_generated_root_password_is_printed_once_and_works(fresh_server: SagelabServer) -> None:
