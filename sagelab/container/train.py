@@ -16,14 +16,13 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from sagelab.container import artifacts, layout, staging
 from sagelab.container.channels import Channel
-from sagelab.container.errors import ClientFault, Stopped
+from sagelab.container.errors import ClientFault, Stopped, run_agent
 from sagelab.container.layout import JobDir
 
 _REASON_MAX = 1024
@@ -164,16 +163,8 @@ def _client_error_text(err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Stopped()
-
-
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m sagelab.container.train <job dir> <host>", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    return Agent(JobDir(Path(argv[0])), argv[1]).run()
+    return run_agent("sagelab.container.train", argv, lambda d, h: Agent(JobDir(d), h))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import signal
 import sys
 import tarfile
 import tempfile
@@ -26,11 +25,10 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from sagelab.container import layout, s3uri, transfer
-from sagelab.container.errors import ClientFault, Stopped
+from sagelab.container.errors import ClientFault, Stopped, run_agent
 from sagelab.container.inputs import InputObject, list_inputs
 from sagelab.container.joins import Processing, ProcessingError, split_response
 from sagelab.container.layout import JobDir
@@ -225,16 +223,8 @@ class Agent:
         return b"".join(outputs)
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Stopped()
-
-
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m sagelab.container.transform <job dir> <host>", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    return Agent(JobDir(Path(argv[0])), argv[1]).run()
+    return run_agent("sagelab.container.transform", argv, lambda d, h: Agent(JobDir(d), h))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from sagelab.services.s3.config_errors import (
     NoSuchPublicAccessBlockConfiguration,
     OwnershipControlsNotFound,
 )
-from sagelab.services.s3.errors import MalformedXML
 
 
 class AclApi(ServiceApi):
@@ -47,7 +46,8 @@ class AclApi(ServiceApi):
         grant_write_acp: str | None = None,
         expected_bucket_owner: str | None = None,
     ) -> dict[str, Any]:
-        acls.only_canned(
+        canned = acls.only_canned(
+            acl,
             AccessControlPolicy=access_control_policy,
             GrantFullControl=grant_full_control,
             GrantRead=grant_read,
@@ -55,10 +55,8 @@ class AclApi(ServiceApi):
             GrantWrite=grant_write,
             GrantWriteACP=grant_write_acp,
         )
-        if acl is None:
-            raise MalformedXML()
-        acls.check_settable(self._config(ctx, bucket, expected_bucket_owner), acl)
-        return self._set(ctx, (bucket, expected_bucket_owner), acls.BUCKET_ACL, acl)
+        acls.check_settable(self._config(ctx, bucket, expected_bucket_owner), canned)
+        return self._set(ctx, (bucket, expected_bucket_owner), acls.BUCKET_ACL, canned)
 
     def get_bucket_acl(
         self, ctx: RequestContext, *, bucket: str, expected_bucket_owner: str | None = None
@@ -87,7 +85,8 @@ class AclApi(ServiceApi):
         version_id: str | None = None,
         expected_bucket_owner: str | None = None,
     ) -> dict[str, Any]:
-        acls.only_canned(
+        canned = acls.only_canned(
+            acl,
             AccessControlPolicy=access_control_policy,
             GrantFullControl=grant_full_control,
             GrantRead=grant_read,
@@ -95,13 +94,11 @@ class AclApi(ServiceApi):
             GrantWrite=grant_write,
             GrantWriteACP=grant_write_acp,
         )
-        if acl is None:
-            raise MalformedXML()
         with self.deps.meta.begin() as conn:
             buckets.get(conn, bucket, ctx.account_id, expected_bucket_owner)
-            acls.check_settable(bucket_config.config_of(conn, bucket), acl)
+            acls.check_settable(bucket_config.config_of(conn, bucket), canned)
             obj = objects.head(conn, bucket, key, version_id)
-            objects.set_acl(conn, obj, acl)
+            objects.set_acl(conn, obj, canned)
         return {}
 
     def get_object_acl(

@@ -15,6 +15,7 @@ from sagelab.services.s3 import bucket_config
 from sagelab.services.s3.errors import (
     AccessControlListNotSupported,
     InvalidArgument,
+    MalformedXML,
     access_denied,
 )
 
@@ -78,13 +79,17 @@ def check_request(meta: MetadataStore, bucket: str, canned: str | None) -> None:
         check_settable(bucket_config.config_of(conn, bucket), canned)
 
 
-def only_canned(**explicit: Any) -> None:
-    """Explicit grants (headers or an AccessControlPolicy document) are not built."""
+def only_canned(acl: str | None, **explicit: Any) -> str:
+    """The canned ACL a Put*Acl sets. Explicit grants (headers or an AccessControlPolicy
+    document) are not built; neither given is malformed."""
     for name, value in explicit.items():
         if value is not None:
             raise NotImplementedByUs(
                 message=f"The {name} parameter is not implemented by sagelab: use a canned ACL"
             )
+    if acl is None:
+        raise MalformedXML()
+    return acl
 
 
 def check_ownership(controls: dict[str, Any]) -> str:
