@@ -16,6 +16,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from sagelab.services.s3 import multipart
+
 MIB = 1 << 20
 
 
@@ -270,3 +272,10 @@ def test_key_too_long(client: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as exc:
         s3.create_multipart_upload(Bucket=bucket, Key="k" * 1025)
     assert _code(exc) == "KeyTooLongError"
+
+
+def test_upload_ids_never_read_as_cli_options() -> None:
+    # One base64url id in 64 would start with "-"; 3,000 ids miss that with odds 1e-21.
+    ids = [multipart.new_upload_id() for _ in range(3000)]
+    assert not [i for i in ids if i.startswith("-")]
+    assert len(set(ids)) == len(ids)

@@ -115,6 +115,12 @@ def checksum_type(algorithm: str | None, requested: str | None) -> str | None:
     return chosen
 
 
+def new_upload_id() -> str:
+    # A leading "-" makes the AWS CLI read `--upload-id -abc` as an option (exit 2),
+    # so the id uses "." where base64url would use "-", as AWS's own ids do.
+    return secrets.token_urlsafe(48).replace("-", ".")
+
+
 def create(
     meta: MetadataStore,
     target: Target,
@@ -126,7 +132,7 @@ def create(
     objects.check_key(key)
     algorithm = checksum[0].upper() if checksum[0] else None
     upload = MultipartUpload(
-        secrets.token_urlsafe(48),
+        new_upload_id(),
         target[0],
         key,
         time.time(),
