@@ -1,5 +1,7 @@
 """The gateway's fixed step list: route, authenticate, parse, validate, authorize, call,
-serialize. It runs in a worker thread; nothing here names a service.
+serialize. It runs in a worker thread; nothing here names a service. An api method may return
+an awaitable instead of its result (sagemaker-runtime's calls to model servers): the answer is
+then a `Pending` the ASGI layer settles on the event loop.
 """
 
 from __future__ import annotations
@@ -8,8 +10,9 @@ import inspect
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from functools import cache
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any, Literal, Protocol
 
 from botocore import xform_name
@@ -30,6 +33,8 @@ log = logging.getLogger("sagelab.gateway")
 # Non-S3 bodies are buffered to hash them for SigV4; runtime payloads are at most 6 MiB.
 MAX_BUFFERED_BODY = 16 * 1024 * 1024
 
+# What an api method returns (None for an empty output), or an awaitable of it.
+Result = dict[str, Any] | None
 AuthStyle = Literal["query", "json", "rest-json", "s3"]
 _STYLES: dict[str, AuthStyle] = {
     "query": "query",
@@ -81,38 +86,63 @@ class Gateway:
         self.authorizer = authorizer
         self.observer = observer
 
-    def handle(self, req: HttpRequest) -> HttpResponse:
+    def handle(self, req: HttpRequest) -> HttpResponse | Pending:
+        """The answer, or a `Pending` one when the api returned an awaitable (its I/O goes
+        on on the event loop, with no worker thread waiting on it)."""
         ctx = RequestContext(request_id=new_request_id(), source_ip=req.client_host)
         ctx.secure_transport = req.scheme == "https"
-        service, op = "s3", None
+        where = _Where(ctx, req)
+        return self._guarded(where, partial(self._steps, where))
+
+    def _steps(self, where: _Where) -> HttpResponse | Pending:
+        ctx, req = where.ctx, where.req
+        body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)
+        service = where.service = ctx.service = route_service(req, body)  # 1 route
+        early = self._preflight(service, req)
+        if early is not None:
+            return early
+        self._authenticate(ctx, req, body)  # 2 authenticate
+        codec = _codec(service)
+        op, uri_params = codec.match_operation(req)  # 3 parse
+        where.op, ctx.operation = op, op.name
+        params = codec.parse(op, req, uri_params)
+        validate(op, params, style=style_of(service))  # 4 validate
+        self.authorizer(ctx, op, params)  # 5 authorize
+        result = self._call(ctx, op, params)  # 6 call
+        done = partial(self._serialize, where, codec, params)
+        if inspect.isawaitable(result):
+            return Pending(self, where, result, done)
+        return done(result)
+
+    def _serialize(
+        self, where: _Where, codec: Codec, params: dict[str, Any], result: Result
+    ) -> HttpResponse:
+        """Step 7, once the call succeeded."""
+        ctx, op = where.ctx, where.op
+        assert op is not None
+        if self.observer is not None:
+            self.observer(ctx, op, params)
+        return self._decorate(ctx, where.req, codec.serialize(op, result or {}, ctx))
+
+    def _guarded(
+        self, where: _Where, step: Callable[[], HttpResponse | Pending]
+    ) -> HttpResponse | Pending:
+        """`step`'s answer; a ServiceError it raises answered as the service answers errors."""
+        ctx = where.ctx
         try:
-            body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)
-            service = ctx.service = route_service(req, body)  # 1 route
-            early = self._preflight(service, req)
-            if early is not None:
-                return early
-            self._authenticate(ctx, req, body)  # 2 authenticate
-            codec = _codec(service)
-            op, uri_params = codec.match_operation(req)  # 3 parse
-            ctx.operation = op.name
-            params = codec.parse(op, req, uri_params)
-            validate(op, params, style=style_of(service))  # 4 validate
-            self.authorizer(ctx, op, params)  # 5 authorize
-            result = self._call(ctx, op, params)  # 6 call
-            if self.observer is not None:
-                self.observer(ctx, op, params)
-            return self._decorate(ctx, req, codec.serialize(op, result, ctx))  # 7 serialize
+            return step()
         except ServiceError as err:
-            return self._decorate(ctx, req, _codec(service).serialize_error(err, ctx, op))
+            codec = _codec(where.service)  # known only once step 1 ran
+            return self._decorate(ctx, where.req, codec.serialize_error(err, ctx, where.op))
         except ClientDisconnected:
             raise
         except Exception:
-            log.exception("request %s (%s %s) failed", ctx.request_id, service, ctx.operation)
+            log.exception("request %s (%s %s) failed", ctx.request_id, where.service, ctx.operation)
             internal = InternalError(
                 message="We encountered an internal error. Please try again. "
                 f"(request id {ctx.request_id})"
             )
-            return _codec(service).serialize_error(internal, ctx, op)
+            return _codec(where.service).serialize_error(internal, ctx, where.op)
 
     def invoke(
         self, ctx: RequestContext, service: str, operation: str, params: dict[str, Any]
@@ -124,9 +154,12 @@ class Gateway:
         validate(op, params, style=style_of(service))
         self.authorizer(ctx, op, params)
         result = self._call(ctx, op, params)
+        if inspect.isawaitable(result):  # a caller in a worker thread cannot await it
+            _discard(result)
+            raise NotImplementedByUs(message=f"{operation} cannot be called from the console")
         if self.observer is not None:  # the console's calls are metered like any other
             self.observer(ctx, op, params)
-        return result
+        return result or {}
 
     def _preflight(self, service: str, req: HttpRequest) -> HttpResponse | None:
         hook = getattr(self.apis.get(service), "preflight", None)
@@ -150,7 +183,7 @@ class Gateway:
 
     def _call(
         self, ctx: RequestContext, op: OperationModel, params: dict[str, Any]
-    ) -> dict[str, Any]:
+    ) -> Result | Awaitable[Result]:
         api = self.apis.get(ctx.service)
         method = getattr(api, xform_name(op.name), None) if api is not None else None
         if method is None:
@@ -162,8 +195,53 @@ class Gateway:
             raise NotImplementedByUs(
                 message=f"Parameter {', '.join(names)} of {op.name} is not supported by sagelab"
             )
-        result: dict[str, Any] | None = method(ctx, **kwargs)
-        return result or {}
+        result: Result | Awaitable[Result] = method(ctx, **kwargs)
+        return result
+
+
+@dataclass
+class _Where:
+    """What an error answer needs to know of the request, filled in as the steps go."""
+
+    ctx: RequestContext
+    req: HttpRequest
+    service: str = "s3"
+    op: OperationModel | None = None
+
+
+class Pending:
+    """The rest of a request whose api call returned an awaitable: `settle` awaits it on the
+    event loop and serializes its result, or its error, as a synchronous call's."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        where: _Where,
+        call: Awaitable[Result],
+        done: Callable[[Result], HttpResponse],
+    ) -> None:
+        self._gateway, self._where, self._call, self._done = gateway, where, call, done
+
+    async def settle(self) -> HttpResponse:
+        try:
+            result = await self._call
+        except Exception as exc:
+            step: Callable[[], HttpResponse | Pending] = partial(_reraise, exc)
+        else:
+            step = partial(self._done, result)
+        answer = self._gateway._guarded(self._where, step)
+        assert isinstance(answer, HttpResponse)
+        return answer
+
+
+def _reraise(exc: Exception) -> HttpResponse:
+    raise exc
+
+
+def _discard(awaitable: Awaitable[Any]) -> None:
+    close = getattr(awaitable, "close", None)  # a coroutine never awaited warns unless closed
+    if close is not None:
+        close()
 
 
 @cache

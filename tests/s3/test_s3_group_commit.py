@@ -53,9 +53,10 @@ def _names(store: MetadataStore) -> set[str]:
 def _behind_a_held_write(store: MetadataStore, submit: Callable[[int], Any]) -> list[Any]:
     """Run `submit(i)` for WAITERS threads while the committer is held inside a first write;
     each result, or the exception it raised."""
-    release, submitted = threading.Event(), threading.Semaphore(0)
+    entered, release, submitted = threading.Event(), threading.Event(), threading.Semaphore(0)
 
     def held(conn: sa.Connection) -> None:
+        entered.set()
         release.wait(30)
 
     def one(i: int) -> Any:
@@ -67,6 +68,8 @@ def _behind_a_held_write(store: MetadataStore, submit: Callable[[int], Any]) -> 
 
     with ThreadPoolExecutor(WAITERS + 1) as pool:
         first = pool.submit(store.group_commit, held)
+        # Alone in its batch: a waiter queued with it would share (and fail) its commit.
+        assert entered.wait(30)
         results = [pool.submit(one, i) for i in range(WAITERS)]
         for _ in range(WAITERS):
             submitted.acquire(timeout=30)

@@ -1,14 +1,18 @@
 """sagemaker-runtime operations (rest-json; signed as `sagemaker`).
 
-InvokeEndpoint forwards the body to one of the endpoint's model servers (`invoker`);
+InvokeEndpoint forwards the body to one of the endpoint's model servers (`invoker`): the
+method looks its route up in the gateway's worker thread and returns the exchange with the
+model server as a coroutine, which the gateway awaits on the event loop;
 InvokeEndpointAsync queues the request for a worker that reads the input from S3 and writes
 the answer there (`async_queue`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from collections.abc import Coroutine
 from typing import Any
 
 from sagelab.container import s3uri
@@ -23,6 +27,7 @@ from sagelab.services.runtime.async_queue import (
     Queued,
 )
 from sagelab.services.runtime.invoker import Call, Invoker
+from sagelab.services.runtime.routing import Route
 
 _DEFAULT_TTL = 6 * 3600  # RequestTTLSeconds' default
 
@@ -59,7 +64,7 @@ class RuntimeApi(ServiceApi):
         custom_attributes: str | None = None,
         target_variant: str | None = None,
         inference_id: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Coroutine[Any, Any, dict[str, Any]]:
         payload = body or b""
         if len(payload) > errors.MAX_PAYLOAD:
             raise errors.payload_too_large(len(payload))
@@ -72,7 +77,11 @@ class RuntimeApi(ServiceApi):
             target_variant,
             inference_id,
         )
-        served = self.invoker.invoke(call)
+        route = self.invoker.route(ctx.account_id, ctx.region, endpoint_name, asynchronous=False)
+        return self._answer(call, route)
+
+    async def _answer(self, call: Call, route: Route) -> dict[str, Any]:
+        served = await self.invoker.invoke(call, route)
         return {
             "Body": served.answer.body,
             "ContentType": served.answer.content_type,
@@ -93,7 +102,7 @@ class RuntimeApi(ServiceApi):
         inference_id: str | None = None,
         request_ttl_seconds: int | None = None,
         invocation_timeout_seconds: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> Coroutine[Any, Any, dict[str, Any]]:
         if body:
             raise NotImplementedByUs(
                 message="A request body on InvokeEndpointAsync is not supported by sagelab: "
@@ -124,9 +133,16 @@ class RuntimeApi(ServiceApi):
         per_instance = (config.get("ClientConfig") or {}).get(
             "MaxConcurrentInvocationsPerInstance", DEFAULT_CONCURRENCY
         )
-        self.queue.submit(queued, per_instance * max(route.instance_count, 1))
+        return self._enqueue(
+            queued, per_instance * max(route.instance_count, 1), inference_id or key
+        )
+
+    async def _enqueue(self, queued: Queued, concurrency: int, inference_id: str) -> dict[str, Any]:
+        """Awaited on the event loop, which the queue's workers then hand their exchanges with
+        the model servers to."""
+        self.queue.submit(queued, concurrency, asyncio.get_running_loop())
         return {
-            "InferenceId": inference_id or key,
+            "InferenceId": inference_id,
             "OutputLocation": queued.output_location,
             "FailureLocation": queued.failure_location,
         }

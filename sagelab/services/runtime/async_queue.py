@@ -10,6 +10,7 @@ still queued when sagelab stops are lost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -45,8 +46,9 @@ class AsyncQueue:
         self._lock = threading.Lock()
         self._slots: dict[tuple[str, str, str], tuple[int, threading.Semaphore]] = {}
 
-    def submit(self, request: Queued, concurrency: int) -> None:
-        self._pool.submit(self._run, request, concurrency)
+    def submit(self, request: Queued, concurrency: int, loop: asyncio.AbstractEventLoop) -> None:
+        """`loop` is the server's: the invoker's exchanges with model servers run there."""
+        self._pool.submit(self._run, request, concurrency, loop)
 
     def _slot(self, call: Call, size: int) -> threading.Semaphore:
         key = (call.account, call.region, call.endpoint.lower())
@@ -57,14 +59,14 @@ class AsyncQueue:
                 self._slots[key] = known
             return known[1]
 
-    def _run(self, request: Queued, concurrency: int) -> None:
+    def _run(self, request: Queued, concurrency: int, loop: asyncio.AbstractEventLoop) -> None:
         with self._slot(request.call, concurrency):
             try:
-                self._answer(request)
+                self._answer(request, loop)
             except Exception:  # a worker must outlive any one request
                 log.exception("async inference %s failed", request.output_location)
 
-    def _answer(self, request: Queued) -> None:
+    def _answer(self, request: Queued, loop: asyncio.AbstractEventLoop) -> None:
         account = request.call.account
         if time.time() > request.expires:
             self._fail(request, "The request expired before it was processed (RequestTTLSeconds).")
@@ -72,7 +74,11 @@ class AsyncQueue:
         try:
             body, content_type = s3_objects.read(self.deps, account, request.input_location)
             headers = {"Content-Type": content_type, **request.call.headers}
-            served = self.invoker.invoke(replace(request.call, body=body, headers=headers))
+            call = replace(request.call, body=body, headers=headers)
+            route = self.invoker.route(call.account, call.region, call.endpoint, asynchronous=True)
+            served = asyncio.run_coroutine_threadsafe(
+                self.invoker.invoke(call, route), loop
+            ).result()
         except ServiceError as err:
             self._fail(request, err.message)
             return

@@ -1,9 +1,10 @@
-"""One invocation of an endpoint, synchronous or queued: route it to an instance that takes
-it (skipping ones that crashed while the reconciler restarts them), count it (`meter`), and
-capture it when the endpoint's serving config asks (`capture`)."""
+"""One invocation of an endpoint, synchronous or queued, awaited on the event loop: route it
+to an instance that takes it (skipping ones that crashed while the reconciler restarts them),
+count it (`meter`), and capture it when the endpoint's serving config asks (`capture`)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -54,10 +55,11 @@ class Invoker:
             raise errors.EndpointNotFound(endpoint, account)
         return route
 
-    def invoke(self, call: Call) -> Served:
-        """The 2xx answer; a ModelError otherwise."""
+    async def invoke(self, call: Call, route: Route) -> Served:
+        """The 2xx answer; a ModelError otherwise. Runs on the event loop; `route` is the
+        call's, looked up beforehand in a worker thread (it may read the store)."""
         started = time.perf_counter()
-        route, target, answer, model = self._send(call)
+        route, target, answer, model = await self._send(call, route)
         overhead = time.perf_counter() - started - model
         at = time.time()
         self.meter.record_invocation(
@@ -82,11 +84,10 @@ class Invoker:
             self.capture.add(where, route.capture, event)
         return Served(target, answer)
 
-    def _send(self, call: Call) -> tuple[Route, Target, Answer, float]:
+    async def _send(self, call: Call, route: Route) -> tuple[Route, Target, Answer, float]:
         """The route and instance that answered, its answer, and how long it took (s)."""
         avoid: set[int] = set()
         deadline = time.monotonic() + _FIND_INSTANCE_FOR
-        route = self.route(call.account, call.region, call.endpoint, call.asynchronous)
         while True:
             if call.variant is not None and call.variant not in route.variants:
                 raise errors.unknown_variant(call.variant, call.endpoint)
@@ -94,14 +95,16 @@ class Invoker:
             if target is None:
                 if time.monotonic() > deadline:
                     raise errors.no_instance(call.endpoint)
-                time.sleep(_RETRY_PAUSE)
+                await asyncio.sleep(_RETRY_PAUSE)
                 self.router.forget(call.account, call.region, call.endpoint)
                 avoid.clear()
                 route = self.route(call.account, call.region, call.endpoint, call.asynchronous)
                 continue
             try:
                 sent = time.perf_counter()
-                answer = self.upstream.invoke(target.port, call.body, call.headers, call.timeout)
+                answer = await self.upstream.invoke(
+                    target.port, call.body, call.headers, call.timeout
+                )
                 return route, target, answer, time.perf_counter() - sent
             except Unreachable:
                 avoid.add(target.port)
