@@ -195,7 +195,7 @@ def build_app(settings: Settings, server: Server | None = None) -> ASGIApp:
         await anyio.to_thread.run_sync(server.shutdown)
 
     internal = Starlette(routes=_internal_routes(server), lifespan=lifespan)
-    gateway = gateway_app(server.gateway.handle)
+    gateway = gateway_app(server.gateway.handle, server.gateway.on_event_loop)
     notebooks = NotebookProxy(server.meta)
     console = build_console(server)
 

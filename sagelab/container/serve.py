@@ -64,8 +64,10 @@ def load(spec: dict[str, Any], model_root: Path) -> Pipeline:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: sagelab reuses its connections
-    # Headers and body leave in separate writes; with Nagle on, the body waits for the
-    # client's delayed ACK (40 ms).
+    # An answer leaves in one write (handle_one_request flushes after each request): headers
+    # and body apart cost a second wake-up of sagelab's event loop per call, and with Nagle
+    # on, the body waited for the client's delayed ACK (40 ms).
+    wbufsize = 1 << 16
     disable_nagle_algorithm = True
     server: ModelServer
 

@@ -109,13 +109,13 @@ async def send_response(resp: HttpResponse, send: Send, *, head: bool = False) -
             await in_worker(close)
 
 
-async def _preload(req: HttpRequest, receive: Receive) -> None:
-    """Read a small body with a Content-Length now, on the event loop."""
+async def _preload(req: HttpRequest, receive: Receive) -> bool:
+    """Read a small body with a Content-Length now, on the event loop; whether it was."""
     length = req.header("content-length")
     if req.header("transfer-encoding") is not None or not (length or "").isdigit():
-        return
+        return False
     if int(length or 0) > PRELOAD_MAX:
-        return
+        return False
     parts: list[bytes] = []
     more = True
     while more:
@@ -125,6 +125,7 @@ async def _preload(req: HttpRequest, receive: Receive) -> None:
         parts.append(message.get("body", b""))
         more = bool(message.get("more_body", False))
     req.body_reader = BytesReader(b"".join(parts))
+    return True
 
 
 def _has_body(req: HttpRequest) -> bool:
@@ -132,8 +133,9 @@ def _has_body(req: HttpRequest) -> bool:
     return req.header("transfer-encoding") is not None or (length is not None and length != "0")
 
 
-def gateway_app(handle: Handler) -> ASGIApp:
-    """An ASGI app answering every HTTP request through `handle` (run in a worker thread)."""
+def gateway_app(handle: Handler, on_event_loop: Callable[[HttpRequest], bool]) -> ASGIApp:
+    """An ASGI app answering every HTTP request through `handle`, run in a worker thread
+    unless the body is in memory and `on_event_loop` says the request may run on the loop."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body_read = False
@@ -146,8 +148,11 @@ def gateway_app(handle: Handler) -> ASGIApp:
 
         req = request_from_scope(scope, tracked)
         try:
-            await _preload(req, tracked)
-            resp = await in_worker(handle, req)
+            loaded = await _preload(req, tracked)
+            if loaded and on_event_loop(req):
+                resp = handle(req)
+            else:
+                resp = await in_worker(handle, req)
             if isinstance(resp, Pending):
                 resp = await resp.settle()
         except ClientDisconnected:

@@ -94,6 +94,12 @@ class Gateway:
         where = _Where(ctx, req)
         return self._guarded(where, partial(self._steps, where))
 
+    def on_event_loop(self, req: HttpRequest) -> bool:
+        """Whether the request's service runs its requests on the event loop (decided from
+        the headers alone; see `ServiceApi.on_event_loop`)."""
+        api = self.apis.get(route_service(req, None))
+        return bool(getattr(api, "on_event_loop", False))
+
     def _steps(self, where: _Where) -> HttpResponse | Pending:
         ctx, req = where.ctx, where.req
         body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)

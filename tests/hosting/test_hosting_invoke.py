@@ -28,6 +28,14 @@ def test_create_invoke_delete(server: SagelabServer, deploy: Callable[..., str])
     assert answer["ContentType"] == "application/json"
     predictions = json.loads(answer["Body"].read())["predictions"]
     assert len(predictions) == 3 and all(isinstance(p["score"], float) for p in predictions)
+    # A body too big to be read on the event loop first: its steps run in a worker thread,
+    # its exchange with the model server is still awaited on the loop.
+    big = csv_body(3000)
+    assert len(big) > 64 * 1024
+    answer = runtime.invoke_endpoint(
+        EndpointName=name, Body=big, ContentType="text/csv", Accept="application/json"
+    )
+    assert len(json.loads(answer["Body"].read())["predictions"]) == 3000
 
     sm.delete_endpoint(EndpointName=name)
     waiter = sm.get_waiter("endpoint_deleted")

@@ -47,6 +47,9 @@ def _headers(
 
 class RuntimeApi(ServiceApi):
     service_name = "sagemaker-runtime"
+    # Steps before the exchange read cached routes, keys and policies (the store at most
+    # every half second per endpoint); the exchange itself is awaited.
+    on_event_loop = True
 
     def __init__(self, deps: Deps) -> None:
         super().__init__(deps)
