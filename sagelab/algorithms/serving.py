@@ -150,5 +150,23 @@ def write_results(rows: Sequence[Mapping[str, Any]], media: str, key: str = "pre
     if media == JSON:
         return json.dumps({key: list(rows)}).encode()
     if media == JSONLINES:
-        return "".join(json.dumps(dict(row)) + "\n" for row in rows).encode()
+        return json_lines(rows).encode()
     return recordio_protobuf.encode_labels(rows)
+
+
+_SEAM = "}, {"
+
+
+def json_lines(rows: Sequence[Mapping[str, Any]]) -> str:
+    """One JSON object per line, as `json.dumps` writes each. The list is encoded in one call
+    (C work; a `dumps` call per row was half of a million-line batch transform) and cut at
+    its rows' seams, which is only sound when no row contains a seam itself: then there are
+    exactly len(rows) - 1 of them."""
+    try:
+        whole = json.dumps(list(rows))
+    except TypeError:  # rows that are Mappings but not dicts
+        whole = None
+    if whole is not None and whole.count(_SEAM) == max(len(rows) - 1, 0):
+        body = whole[1:-1].replace(_SEAM, "}\n{")
+        return body + "\n" if body else ""
+    return "".join(json.dumps(dict(row)) + "\n" for row in rows)
