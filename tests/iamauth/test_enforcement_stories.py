@@ -228,3 +228,34 @@ def test_execution_role_reaches_only_sagemaker_buckets(
     # ...except objects tagged for SageMaker (s3:ExistingObjectTag/SageMaker).
     client("s3").put_object(Bucket=other, Key="shared.csv", Body=b"ok", Tagging="SageMaker=true")
     assert s3.get_object(Bucket=other, Key="shared.csv")["Body"].read() == b"ok"
+
+
+def test_conditional_deletes_under_policy(
+    person: MakePerson, bucket: Callable[[str], str], client: Callable[..., Any]
+) -> None:
+    """A delete on an entity tag reads the object's tag, so it needs s3:GetObject too; a
+    policy can refuse every delete that states no `If-Match` (the `s3:if-match` key)."""
+    name = bucket("tidy")
+    root_s3 = client("s3")
+    etag = root_s3.put_object(Bucket=name, Key="a", Body=b"1")["ETag"]
+    root_s3.put_object(Bucket=name, Key="b", Body=b"2")
+    only_conditional = policy(
+        {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": f"arn:aws:s3:::{name}/*"},
+        {
+            "Effect": "Deny",
+            "Action": "s3:DeleteObject",
+            "Resource": f"arn:aws:s3:::{name}/*",
+            "Condition": {"Null": {"s3:if-match": "true"}},
+        },
+    )
+    user = person(inline=only_conditional)
+    s3 = user.client("s3")
+    err = error_of(lambda: s3.delete_object(Bucket=name, Key="a"))
+    assert err["Error"]["Code"] == "AccessDenied"
+    err = error_of(lambda: s3.delete_object(Bucket=name, Key="a", IfMatch=etag))
+    assert err["Error"]["Message"] == not_allowed(
+        user.arn, "s3:GetObject", f"arn:aws:s3:::{name}/a", quoted=True
+    )
+    s3.delete_object(Bucket=name, Key="b", IfMatch="*")
+    left = [o["Key"] for o in root_s3.list_objects_v2(Bucket=name)["Contents"]]
+    assert left == ["a"]

@@ -84,12 +84,13 @@ def test_delete_objects_refuses_more_than_1000_keys(client: Any) -> None:
     assert "Contents" not in s3.list_objects_v2(Bucket=name)
 
 
-def test_conditional_batch_deletes_are_refused_not_ignored(client: Any) -> None:
+def test_directory_bucket_batch_conditions_are_refused_not_ignored(client: Any) -> None:
     s3 = client("s3")
     name = f"cleanup-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     s3.put_object(Bucket=name, Key="k", Body=b"x")
     with pytest.raises(ClientError) as exc:
-        s3.delete_objects(Bucket=name, Delete={"Objects": [{"Key": "k", "ETag": '"bad"'}]})
+        s3.delete_objects(Bucket=name, Delete={"Objects": [{"Key": "k", "Size": 7}]})
     assert exc.value.response["Error"]["Code"] == "NotImplemented"
+    assert "Object.Size" in exc.value.response["Error"]["Message"]
     s3.head_object(Bucket=name, Key="k")

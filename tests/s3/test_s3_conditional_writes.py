@@ -1,5 +1,6 @@
 """Writers that must not clobber each other: `If-None-Match: *` (create only) and `If-Match`
-(replace only the version read) on PutObject and CompleteMultipartUpload; a multipart
+(replace only the version read) on PutObject and CompleteMultipartUpload, `If-Match` on
+DeleteObject and DeleteObjects (delete only what exists, or only the version read); a multipart
 completion that states the whole object's checksum or size has it checked."""
 
 from __future__ import annotations
@@ -160,3 +161,69 @@ def test_composite_checksum_compared_with_or_without_part_count(client: Any, buc
         MultipartUpload={"Parts": s3_again[1]},
         ChecksumSHA256=value.split("-")[0],
     )
+
+
+def test_delete_if_match_removes_only_the_version_read(client: Any, bucket: str) -> None:
+    s3 = client("s3")
+    first = s3.put_object(Bucket=bucket, Key="k", Body=b"one")
+    second = s3.put_object(Bucket=bucket, Key="k", Body=b"two")
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object(Bucket=bucket, Key="k", IfMatch=first["ETag"])
+    assert _error(exc) == ("PreconditionFailed", 412)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"two"
+    answer = s3.delete_object(Bucket=bucket, Key="k", IfMatch=second["ETag"])
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 204
+    # Gone: an entity tag, or "*" (delete only what exists), now finds nothing.
+    for condition in (second["ETag"], "*"):
+        with pytest.raises(ClientError) as exc:
+            s3.delete_object(Bucket=bucket, Key="k", IfMatch=condition)
+        assert _error(exc) == ("NoSuchKey", 404)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"three")
+    s3.delete_object(Bucket=bucket, Key="k", IfMatch="*")
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+
+
+def test_delete_if_match_sees_a_delete_marker_as_no_object(client: Any, bucket: str) -> None:
+    s3 = client("s3")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"one")
+    s3.delete_object(Bucket=bucket, Key="k")
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object(Bucket=bucket, Key="k", IfMatch="*")
+    assert _error(exc) == ("NoSuchKey", 404)
+    versions = s3.list_object_versions(Bucket=bucket)
+    assert len(versions["DeleteMarkers"]) == 1  # no second marker was added
+    assert [v["VersionId"] for v in versions["Versions"]] == [put["VersionId"]]
+
+
+def test_delete_objects_with_etags_answers_each_key(client: Any, bucket: str) -> None:
+    s3 = client("s3")
+    kept = s3.put_object(Bucket=bucket, Key="kept", Body=b"a")
+    gone = s3.put_object(Bucket=bucket, Key="gone", Body=b"b")
+    s3.put_object(Bucket=bucket, Key="changed", Body=b"c")
+    answer = s3.delete_objects(
+        Bucket=bucket,
+        Delete={
+            "Objects": [
+                {"Key": "gone", "ETag": gone["ETag"]},
+                {"Key": "changed", "ETag": kept["ETag"]},
+                {"Key": "missing", "ETag": "*"},
+                {"Key": "plain"},
+            ]
+        },
+    )
+    assert sorted(d["Key"] for d in answer["Deleted"]) == ["gone", "plain"]
+    errors = {e["Key"]: e["Code"] for e in answer["Errors"]}
+    assert errors == {"changed": "PreconditionFailed", "missing": "NoSuchKey"}
+    left = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert left == ["changed", "kept"]
+
+
+def test_directory_bucket_delete_conditions_are_not_built(client: Any, bucket: str) -> None:
+    s3 = client("s3")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"one")
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object(Bucket=bucket, Key="k", IfMatchSize=3)
+    assert _error(exc) == ("NotImplemented", 501)
+    assert "IfMatchSize" in exc.value.response["Error"]["Message"]
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"one"

@@ -84,9 +84,12 @@ def checks(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[
         return [Check(action_of(operation))]
     if operation == "DeleteObjects":
         return [
-            _object(action_of(operation, o.get("VersionId")), bucket, o["Key"])
+            check
             for o in params.get("Delete", {}).get("Objects", [])
+            for check in _delete(bucket, o["Key"], o.get("VersionId"), o.get("ETag"))
         ]
+    if operation == "DeleteObject":
+        return _delete(bucket, params["Key"], params.get("VersionId"), params.get("IfMatch"))
     key = params.get("Key")
     if key is None:
         return [
@@ -97,6 +100,16 @@ def checks(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[
     target = _object(action_of(operation, params.get("VersionId")), bucket, key, _tag_keys(params))
     source = params.get("CopySource")
     return [target] if source is None else [_copy_source(source), target]
+
+
+def _delete(bucket: str, key: str, version_id: str | None, if_match: str | None) -> list[Check]:
+    """A conditional delete can be required by policy (`s3:if-match`); one on an entity tag
+    reads the object's, so it needs s3:GetObject as well (as AWS asks)."""
+    context: dict[str, ContextValue] = {} if if_match is None else {"s3:if-match": if_match}
+    delete = _object(action_of("DeleteObject", version_id), bucket, key, context)
+    if if_match is None or if_match.strip() == "*":
+        return [delete]
+    return [delete, _object(action_of("GetObject", version_id), bucket, key)]
 
 
 def _object(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sagelab.gateway.context import RequestContext
+from sagelab.gateway.errors import ClientError
 from sagelab.gateway.http import BodyReader
 from sagelab.services.base import ServiceApi
 from sagelab.services.s3 import (
@@ -39,7 +40,7 @@ from sagelab.services.s3.write_conditions import WriteConditions
 _PARTIAL_CONTENT = 206
 _NOT_MODIFIED = 304
 MAX_DELETE_KEYS = 1000
-_DELETE_CONDITIONS = ("ETag", "LastModifiedTime", "Size")
+_DELETE_CONDITIONS = ("LastModifiedTime", "Size")
 _SELF_COPY = (
     "This copy request is illegal because it is trying to copy an object to itself without "
     "changing the object's metadata, storage class, website redirect location or encryption "
@@ -291,9 +292,13 @@ class ObjectApi(ServiceApi):
         expected_bucket_owner: str | None = None,
         # Object Lock is not built, so no version is under governance retention to bypass.
         bypass_governance_retention: bool | None = None,
+        if_match: str | None = None,
     ) -> dict[str, Any]:
         target = _target(ctx, bucket, expected_bucket_owner)
-        deleted = objects.delete_object(self.deps.meta, self.deps.blobs, target, key, version_id)
+        check = write_conditions.delete_check(target, key, if_match)
+        deleted = objects.delete_object(
+            self.deps.meta, self.deps.blobs, target, key, version_id, check
+        )
         return _deleted_members(deleted)
 
     def delete_objects(
@@ -309,15 +314,19 @@ class ObjectApi(ServiceApi):
         wanted = delete.get("Objects", [])
         if not wanted or len(wanted) > MAX_DELETE_KEYS:
             raise MalformedXML()
-        for item in wanted:  # conditional deletes of single objects are not built
+        for item in wanted:  # the directory buckets' conditions
             params.refuse(**{f"Object.{m}": item.get(m) for m in _DELETE_CONDITIONS})
         target = _target(ctx, bucket, expected_bucket_owner)
         keys = [(item["Key"], item.get("VersionId")) for item in wanted]
-        results = objects.delete_objects(self.deps.meta, self.deps.blobs, target, keys)
-        done = [
-            _deleted_entry(*where, deleted) for where, deleted in zip(keys, results, strict=True)
-        ]
-        return {"Deleted": None if delete.get("Quiet") else done}
+        checks = [write_conditions.delete_check(target, i["Key"], i.get("ETag")) for i in wanted]
+        results = objects.delete_objects(self.deps.meta, self.deps.blobs, target, keys, checks)
+        done, errors = [], []
+        for where, result in zip(keys, results, strict=True):
+            if isinstance(result, ClientError):
+                errors.append(_delete_error(*where, result))
+            else:
+                done.append(_deleted_entry(*where, result))
+        return {"Deleted": None if delete.get("Quiet") else done, "Errors": errors or None}
 
     def copy_object(
         self,
@@ -503,6 +512,10 @@ def _deleted_members(deleted: objects.Deleted) -> dict[str, Any]:
     if deleted.delete_marker:
         out["DeleteMarker"] = True
     return out
+
+
+def _delete_error(key: str, version_id: str | None, error: ClientError) -> dict[str, Any]:
+    return {"Key": key, "VersionId": version_id, "Code": error.code, "Message": error.message}
 
 
 def _deleted_entry(key: str, version_id: str | None, deleted: objects.Deleted) -> dict[str, Any]:

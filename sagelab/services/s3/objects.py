@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, select, update
 
+from sagelab.gateway.errors import ClientError
 from sagelab.gateway.http import BodyReader
 from sagelab.services.s3 import buckets, versions
 from sagelab.services.s3.errors import (
@@ -47,6 +48,8 @@ WHOLE_BODY_MAX = 64 << 10
 
 # (bucket, account, expected bucket owner): where a request writes.
 Target = tuple[str, str, str | None]
+# A condition on a write, checked in its transaction: raises the ClientError that refuses it.
+Check = Callable[[Connection], None]
 
 
 @dataclass(frozen=True)
@@ -313,22 +316,40 @@ def set_acl(conn: Connection, obj: StoredObject, canned: str) -> None:
 
 
 def delete_object(
-    meta: MetadataStore, blobs: BlobStore, target: Target, key: str, version_id: str | None
+    meta: MetadataStore,
+    blobs: BlobStore,
+    target: Target,
+    key: str,
+    version_id: str | None,
+    check: Check | None = None,
 ) -> Deleted:
-    [deleted] = delete_objects(meta, blobs, target, [(key, version_id)])
+    [deleted] = delete_objects(meta, blobs, target, [(key, version_id)], [check])
+    if isinstance(deleted, ClientError):
+        raise deleted
     return deleted
 
 
 def delete_objects(
-    meta: MetadataStore, blobs: BlobStore, target: Target, keys: list[tuple[str, str | None]]
-) -> list[Deleted]:
+    meta: MetadataStore,
+    blobs: BlobStore,
+    target: Target,
+    keys: list[tuple[str, str | None]],
+    checks: Sequence[Check | None] = (),
+) -> list[Deleted | ClientError]:
     """Delete (key, version id) pairs in one transaction. Idempotent: deleting a missing key
-    succeeds, as in S3."""
-    done: list[Deleted] = []
+    succeeds, as in S3. A key whose check (its conditional delete's `If-Match`, run in the
+    transaction) refuses is left alone and answered by the refusal."""
+    done: list[Deleted | ClientError] = []
     freed: list[str] = []
     with meta.begin() as conn:
         bucket = buckets.get(conn, *target)
-        for key, version_id in keys:
+        for (key, version_id), check in zip(keys, checks or [None] * len(keys), strict=True):
+            if check is not None:
+                try:
+                    check(conn)
+                except ClientError as refused:
+                    done.append(refused)
+                    continue
             deleted, blob_ids = versions.delete_key(
                 conn, bucket.versioning, target[0], key, version_id
             )

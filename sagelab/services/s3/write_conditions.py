@@ -1,5 +1,7 @@
 """Conditional writes: `If-Match` and `If-None-Match` (`*`: create only; an entity tag:
-not over that version) on PutObject and CompleteMultipartUpload.
+not over that version) on PutObject and CompleteMultipartUpload; `If-Match` on DeleteObject
+and DeleteObjects' `ETag` (`*`: only if the key has an object; an entity tag: only that one),
+checked against the key's current version in the deleting transaction.
 
 The condition is checked twice: before the bytes are taken (a 412 costs no upload), and in
 the transaction that commits the new version. A condition that held at first but not at the
@@ -8,7 +10,6 @@ commit lost a race with another write of the key: S3 calls that a 409 conflict, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from sagelab.services.s3.preconditions import etag_matches
 if TYPE_CHECKING:
     from sagelab.store.metadata import MetadataStore
 
-Guard = Callable[[Connection], None]
+Guard = objects.Check
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,12 @@ def guard(
             raise ConditionalRequestConflict(key) from lost
 
     return recheck
+
+
+def delete_check(target: objects.Target, key: str, if_match: str | None) -> Guard | None:
+    """A conditional delete's check: NoSuchKey without a current object, else
+    PreconditionFailed unless its entity tag matches."""
+    if if_match is None:
+        return None
+    cond = WriteConditions(if_match=if_match)
+    return lambda conn: _check(cond, objects.find(conn, target[0], key), key)
