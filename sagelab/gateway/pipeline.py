@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, Literal, Protocol
 
+import anyio.from_thread
 from botocore import xform_name
 from botocore.model import OperationModel
 
@@ -153,16 +154,16 @@ class Gateway:
     def invoke(
         self, ctx: RequestContext, service: str, operation: str, params: dict[str, Any]
     ) -> dict[str, Any]:
-        """Steps 4 to 6 for a caller already authenticated in-process (the console): the
-        same validation, authorization and api call as a signed request gets."""
+        """Steps 4 to 6 for a caller already authenticated in-process (the console, from an
+        anyio worker thread): the same validation, authorization and api call as a signed
+        request gets. An awaitable result is awaited on the event loop."""
         op = service_model(service).operation_model(operation)
         ctx.service, ctx.operation = service, operation
         validate(op, params, style=style_of(service))
         self.authorizer(ctx, op, params)
         result = self._call(ctx, op, params)
-        if inspect.isawaitable(result):  # a caller in a worker thread cannot await it
-            _discard(result)
-            raise NotImplementedByUs(message=f"{operation} cannot be called from the console")
+        if inspect.isawaitable(result):
+            result = anyio.from_thread.run(_awaited, result)
         if self.observer is not None:  # the console's calls are metered like any other
             self.observer(ctx, op, params)
         return result or {}
@@ -244,10 +245,8 @@ def _reraise(exc: Exception) -> HttpResponse:
     raise exc
 
 
-def _discard(awaitable: Awaitable[Any]) -> None:
-    close = getattr(awaitable, "close", None)  # a coroutine never awaited warns unless closed
-    if close is not None:
-        close()
+async def _awaited(awaitable: Awaitable[Result]) -> Result:
+    return await awaitable
 
 
 @cache
