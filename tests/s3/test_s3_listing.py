@@ -102,6 +102,21 @@ def test_url_encoding_round_trips_odd_keys(client: Any, listed: str) -> None:
     assert [c["Key"] for c in page["Contents"]] == ["with space+plus%.txt"]
     raw = s3.list_objects_v2(Bucket=listed, Prefix="ü")
     assert [c["Key"] for c in raw["Contents"]] == ["ünïcødé/文件.txt"]
+    # Version 1 answers its Prefix unencoded: botocore does not decode it there.
+    for op in ("list_objects", "list_objects_v2"):
+        assert getattr(s3, op)(Bucket=listed, Prefix="with space+\n")["Prefix"] == (
+            "with space+\n"
+        )
+
+
+@pytest.mark.parametrize("op", ["list_objects", "list_objects_v2"])
+def test_an_empty_delimiter_groups_nothing_and_is_not_echoed(
+    client: Any, listed: str, op: str
+) -> None:
+    page = getattr(client("s3"), op)(Bucket=listed, Delimiter="")
+    assert "Delimiter" not in page and "CommonPrefixes" not in page
+    assert "NextMarker" not in page
+    assert [c["Key"] for c in page["Contents"]] == sorted(KEYS)
 
 
 def test_listing_errors(client: Any, listed: str) -> None:

@@ -95,7 +95,7 @@ class ListingApi(ServiceApi):
         return {
             "Name": bucket,
             "Prefix": encode(prefix or ""),
-            "Delimiter": None if delimiter is None else encode(delimiter),
+            "Delimiter": encode(delimiter) if delimiter else None,  # an empty one is not echoed
             "StartAfter": None if start_after is None else encode(start_after),
             "MaxKeys": limit,
             "EncodingType": encoding_type,
@@ -130,14 +130,16 @@ class ListingApi(ServiceApi):
         last = _last_key(page)
         return {
             "Name": bucket,
-            "Prefix": encode(prefix or ""),
-            "Delimiter": None if delimiter is None else encode(delimiter),
+            # Version 1 answers its Prefix as sent, encoding or not: botocore decodes only
+            # Delimiter, Marker, NextMarker and the keys of a v1 listing.
+            "Prefix": prefix or "",
+            "Delimiter": encode(delimiter) if delimiter else None,  # an empty one is not echoed
             "Marker": encode(marker or ""),
             "MaxKeys": limit,
             "EncodingType": encoding_type,
             "IsTruncated": page.truncated,
             # S3 gives NextMarker only with a delimiter; clients otherwise use the last key.
-            "NextMarker": None if last is None or delimiter is None else encode(last),
+            "NextMarker": None if last is None or not delimiter else encode(last),
             "Contents": [_entry(row, encode, owner) for row in page.rows] or None,
             "CommonPrefixes": [{"Prefix": encode(p)} for p in page.prefixes] or None,
         }
@@ -170,7 +172,7 @@ class ListingApi(ServiceApi):
         return {
             "Name": bucket,
             "Prefix": encode(prefix or ""),
-            "Delimiter": None if delimiter is None else encode(delimiter),
+            "Delimiter": encode(delimiter) if delimiter else None,  # an empty one is not echoed
             "KeyMarker": encode(key_marker or ""),
             "VersionIdMarker": version_id_marker or "",
             "MaxKeys": limit,
