@@ -279,3 +279,34 @@ def test_upload_ids_never_read_as_cli_options() -> None:
     ids = [multipart.new_upload_id() for _ in range(3000)]
     assert not [i for i in ids if i.startswith("-")]
     assert len(set(ids)) == len(ids)
+
+
+def test_a_retried_completion_is_answered_as_the_first(client: Any, bucket: str) -> None:
+    """A client that lost the answer to CompleteMultipartUpload retries it (botocore does
+    after a dropped connection): S3 answers the same, and stores nothing twice."""
+    s3 = client("s3")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    up = s3.create_multipart_upload(Bucket=bucket, Key="k", Metadata={"m": "1"})
+    sent = s3.upload_part(Bucket=bucket, Key="k", UploadId=up["UploadId"], PartNumber=1, Body=b"x")
+    listing = {"Parts": [{"PartNumber": 1, "ETag": sent["ETag"]}]}
+
+    def complete(parts: dict[str, Any] = listing) -> dict[str, Any]:
+        return dict(
+            s3.complete_multipart_upload(
+                Bucket=bucket, Key="k", UploadId=up["UploadId"], MultipartUpload=parts
+            )
+        )
+
+    first, again = complete(), complete()
+    for field in ("ETag", "VersionId", "Key", "Bucket"):
+        assert again[field] == first[field]
+    assert len(s3.list_object_versions(Bucket=bucket)["Versions"]) == 1
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {"m": "1"}
+    # Other parts than those it completed with, or once the key moved on: no such upload.
+    with pytest.raises(ClientError) as exc:
+        complete({"Parts": [{"PartNumber": 1, "ETag": '"0123456789abcdef0123456789abcdef"'}]})
+    assert _code(exc) == "NoSuchUpload"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"newer")
+    with pytest.raises(ClientError) as exc:
+        complete()
+    assert _code(exc) == "NoSuchUpload"

@@ -237,7 +237,13 @@ def complete(
     committing transaction."""
     target, key, upload_id = where
     with meta.connect() as conn:
-        upload = find(conn, target, key, upload_id)
+        try:
+            upload = find(conn, target, key, upload_id)
+        except NoSuchUpload:
+            done = _completed(conn, target, key, upload_id, requested)
+            if done is None:
+                raise
+            return done
         stored = {p.part_number: p for p in parts(conn, upload_id)}
     chosen = _chosen_parts(upload, requested, stored)
     draft = StoredObject(
@@ -246,10 +252,11 @@ def complete(
         objects.NULL_VERSION,
         None,
         sum(p.size for p in chosen),
-        _multipart_etag(chosen),
+        _multipart_etag([p.etag for p in chosen]),
         time.time(),
         upload.spec,
         tuple(Part(p.blob_id, p.size, p.part_number, p.checksums) for p in chosen),
+        upload_id=upload_id,
     )
     draft = _with_checksums(blobs, upload, draft, chosen)
     _check_claims(upload, draft, claims)
@@ -327,9 +334,25 @@ def _check_claims(upload: MultipartUpload, draft: StoredObject, claims: Claims) 
             raise BadDigest(algorithm)
 
 
-def _multipart_etag(chosen: list[StoredPart]) -> str:
-    md5s = b"".join(bytes.fromhex(p.etag.strip('"')) for p in chosen)
-    return f'"{hashlib.md5(md5s).hexdigest()}-{len(chosen)}"'
+def _multipart_etag(etags: list[str]) -> str:
+    md5s = b"".join(bytes.fromhex(etag.strip('"')) for etag in etags)
+    return f'"{hashlib.md5(md5s).hexdigest()}-{len(etags)}"'
+
+
+def _completed(
+    conn: Connection, target: Target, key: str, upload_id: str, requested: list[dict[str, Any]]
+) -> StoredObject | None:
+    """The key's current version when the upload already completed into it with these very
+    parts: S3 answers such a retried completion as it answered the first."""
+    row = objects.find(conn, target[0], key)
+    if row is None or row.delete_marker:
+        return None
+    current = objects.from_row(row)
+    try:
+        etag = _multipart_etag([str(p.get("ETag", "")) for p in requested])
+    except ValueError:  # not hex: not the parts' entity tags
+        return None
+    return current if current.upload_id == upload_id and current.etag == etag else None
 
 
 def _with_checksums(

@@ -38,6 +38,9 @@ __all__ = ["NULL_VERSION", "Deleted"]
 
 # An object's canned ACL rides in its `headers` column under a name no output member has.
 _ACL_FIELD = "x-amz-acl"
+# Kept with the version a multipart upload completed into: a retried completion of that
+# upload (a client that lost the first answer) is answered as the first one was.
+_UPLOAD_FIELD = "upload-id"
 MAX_KEY_BYTES = 1024
 MAX_PUT_SIZE = 5 << 30
 # Blobs up to this size are flushed to disk together with the batch their row commits in.
@@ -94,6 +97,7 @@ class StoredObject:
     spec: ObjectSpec
     parts: tuple[Part, ...] = ()
     delete_marker: bool = False
+    upload_id: str | None = None  # the multipart upload it was completed from
 
     @property
     def blob_ids(self) -> list[str]:
@@ -123,6 +127,7 @@ def check_size(content_length: int | None, maximum: int = MAX_PUT_SIZE) -> None:
 def from_row(row: Any) -> StoredObject:
     headers = dict(row.headers or {})
     acl = headers.pop(_ACL_FIELD, "private")
+    upload_id = headers.pop(_UPLOAD_FIELD, None)
     spec = ObjectSpec(
         content_type=row.content_type or "binary/octet-stream",
         headers=headers,
@@ -148,6 +153,7 @@ def from_row(row: Any) -> StoredObject:
         spec,
         parts,
         bool(row.delete_marker),
+        upload_id,
     )
 
 
@@ -163,7 +169,8 @@ def _values(obj: StoredObject) -> dict[str, Any]:
         "last_modified": obj.last_modified,
         "content_type": obj.spec.content_type,
         "headers": obj.spec.headers
-        | ({} if obj.spec.acl == "private" else {_ACL_FIELD: obj.spec.acl}),
+        | ({} if obj.spec.acl == "private" else {_ACL_FIELD: obj.spec.acl})
+        | ({_UPLOAD_FIELD: obj.upload_id} if obj.upload_id else {}),
         "user_metadata": obj.spec.user_metadata,
         "checksums": obj.spec.checksums,
         "storage_class": obj.spec.storage_class,
