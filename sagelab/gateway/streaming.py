@@ -282,7 +282,10 @@ def decoded_body(req: HttpRequest, sig: SignatureInfo) -> ChecksumReader:
     encodings = [e.strip().lower() for e in (req.header("content-encoding") or "").split(",")]
     reader: BodyReader = req.body_reader
     chunked: AwsChunkedReader | None = None
-    if payload.startswith(STREAMING_PREFIX) or "aws-chunked" in encodings:
+    # A body hashed whole (a hex SHA-256) is plain bytes even when Content-Encoding names
+    # aws-chunked: S3 then only drops that coding from the stored Content-Encoding.
+    framed = payload == UNSIGNED_PAYLOAD and "aws-chunked" in encodings
+    if payload.startswith(STREAMING_PREFIX) or framed:
         chunked = AwsChunkedReader(
             reader,
             signing=_chunk_signing(payload, sig),
