@@ -105,9 +105,9 @@ class Gateway:
         ctx, req = where.ctx, where.req
         body = None if is_probably_s3(req) else req.read_body(MAX_BUFFERED_BODY)
         service = where.service = ctx.service = route_service(req, body)  # 1 route
-        early = self._preflight(service, req)
+        early = self._preflight(service, req, ctx)
         if early is not None:
-            return early
+            return self._decorate(ctx, req, early)
         self._authenticate(ctx, req, body)  # 2 authenticate
         codec = _codec(service)
         op, uri_params = codec.match_operation(req)  # 3 parse
@@ -168,9 +168,11 @@ class Gateway:
             self.observer(ctx, op, params)
         return result or {}
 
-    def _preflight(self, service: str, req: HttpRequest) -> HttpResponse | None:
+    def _preflight(
+        self, service: str, req: HttpRequest, ctx: RequestContext
+    ) -> HttpResponse | None:
         hook = getattr(self.apis.get(service), "preflight", None)
-        return hook(req) if hook is not None else None
+        return hook(req, ctx, self) if hook is not None else None
 
     def _decorate(self, ctx: RequestContext, req: HttpRequest, resp: HttpResponse) -> HttpResponse:
         hook = getattr(self.apis.get(ctx.service), "response_headers", None)

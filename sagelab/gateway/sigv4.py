@@ -341,6 +341,18 @@ def _expires_seconds(value: str, style: Style) -> int:
 # --- who signed, and when -------------------------------------------------------------
 
 
+def resolve_credential(
+    access_key_id: str,
+    token: str | None,
+    lookup: Callable[[str], Credential | None],
+    now: float,
+) -> Credential:
+    """What an S3 access key id resolves to, with its session token checked, for a request
+    signed by other means than a header or a presigned URL (a browser's POST policy)."""
+    claim = _Claim(form="query-v2", access_key_id=access_key_id, signature="", token=token)
+    return _credential(claim, lookup, "s3", now)
+
+
 def _credential(
     claim: _Claim, lookup: Callable[[str], Credential | None], style: Style, now: float
 ) -> Credential:

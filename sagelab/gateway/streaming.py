@@ -34,7 +34,7 @@ _MAX_TRAILERS = 32
 _TRAILER_SIGNATURE = "x-amz-trailer-signature"
 
 
-def _incomplete() -> ServiceError:
+def incomplete_body() -> ServiceError:
     return ServiceError("IncompleteBody", "The request body terminated unexpectedly", 400)
 
 
@@ -80,12 +80,12 @@ class _Source:
                 raise _bad_chunk("framing line too long")
             start = max(len(self._buf) - 1, 0)
             if not self._fill():
-                raise _incomplete()
+                raise incomplete_body()
 
     def data(self, n: int) -> bytes:
         """Up to `n` (> 0) bytes; fewer only when the buffer or the inner read ran short."""
         if not self._buf and not self._fill(n):
-            raise _incomplete()
+            raise incomplete_body()
         out = bytes(self._buf[:n])
         del self._buf[:n]
         return out

@@ -8,8 +8,10 @@ methods answer 501 naming the operation.
 
 Optional hooks an api class may define:
 - `startup(self) -> None`: once at server start (sweeps, registering reconciler steps).
-- `preflight(self, req: HttpRequest) -> HttpResponse | None`: answers an unauthenticated
-  request before SigV4 (browsers' CORS `OPTIONS` preflights); None lets the pipeline go on.
+- `preflight(self, req: HttpRequest, ctx, gateway) -> HttpResponse | None`: answers a
+  request before SigV4 (browsers' CORS `OPTIONS` preflights, and S3's form uploads, which
+  are signed in their body and then call `gateway.invoke` as their signer); None lets the
+  pipeline go on.
 - `response_headers(self, ctx, req: HttpRequest) -> list[tuple[str, str]]`: headers added to
   every answer of this service (CORS `Access-Control-Allow-Origin` on real requests).
 

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
+import requests
 from authz_kit import SAGEMAKER_TRUST, MakePerson, not_allowed, policy, unique
 from botocore.exceptions import ClientError
 
@@ -259,3 +261,32 @@ def test_conditional_deletes_under_policy(
     s3.delete_object(Bucket=name, Key="b", IfMatch="*")
     left = [o["Key"] for o in root_s3.list_objects_v2(Bucket=name)["Contents"]]
     assert left == ["a"]
+
+
+def test_form_uploads_act_as_their_signer(
+    person: MakePerson, bucket: Callable[[str], str], client: Callable[..., Any]
+) -> None:
+    """A browser POST is a PutObject by whoever signed its policy: the policy admitting the
+    form does not let it write where that user may not."""
+    name = bucket("forms")
+    user = person(
+        inline=policy(
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{name}/inbox/*",
+            }
+        )
+    )
+    s3 = user.client("s3")
+    for key, status in (("inbox/a.csv", 204), ("private/a.csv", 403)):
+        presigned = s3.generate_presigned_post(name, key)
+        answer = requests.post(
+            presigned["url"], data=presigned["fields"], files={"file": ("a", b"1")}, timeout=60
+        )
+        assert answer.status_code == status
+    assert ElementTree.fromstring(answer.content).findtext("Message") == not_allowed(
+        user.arn, "s3:PutObject", f"arn:aws:s3:::{name}/private/a.csv", quoted=True
+    )
+    listed = client("s3").list_objects_v2(Bucket=name)["Contents"]
+    assert [o["Key"] for o in listed] == ["inbox/a.csv"]

@@ -90,6 +90,30 @@ def test_complete_multipart_honours_conditions(client: Any, bucket: str) -> None
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"multi"
 
 
+def test_a_retried_create_only_completion_is_answered_as_the_first(
+    client: Any, bucket: str
+) -> None:
+    """botocore retries a completion whose answer was lost: its own object must not fail
+    the retry's `If-None-Match: *`. Another upload onto the key still does."""
+    s3 = client("s3")
+    up, parts = _upload(s3, bucket, "k", b"multi")
+    complete = {"Bucket": bucket, "Key": "k", "UploadId": up, "MultipartUpload": {"Parts": parts}}
+    first = s3.complete_multipart_upload(**complete, IfNoneMatch="*")
+    again = s3.complete_multipart_upload(**complete, IfNoneMatch="*")
+    assert again["ETag"] == first["ETag"]
+    other, other_parts = _upload(s3, bucket, "k", b"other")
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key="k",
+            UploadId=other,
+            MultipartUpload={"Parts": other_parts},
+            IfNoneMatch="*",
+        )
+    assert _error(exc) == ("PreconditionFailed", 412)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"multi"
+
+
 def test_concurrent_creators_one_wins(server: Any, bucket: str) -> None:
     """Eight writers race to create one key: exactly one succeeds; the others are refused
     with 412 (condition seen false) or 409 (lost the race while uploading)."""

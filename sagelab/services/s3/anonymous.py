@@ -18,7 +18,6 @@ from sagelab.gateway.codec import codec_for
 from sagelab.gateway.context import Principal, RequestContext
 from sagelab.gateway.http import HttpRequest, HttpResponse
 from sagelab.gateway.models import service_model
-from sagelab.gateway.pipeline import new_request_id
 from sagelab.gateway.sigv4 import signing_scope
 from sagelab.gateway.validate import validate
 from sagelab.services.s3 import acls, objects
@@ -48,10 +47,13 @@ def _readable(meta: MetadataStore, bucket: str, key: str, version_id: str | None
 
 
 def answer(
-    meta: MetadataStore, req: HttpRequest, call: Callable[..., dict[str, Any]]
+    meta: MetadataStore,
+    req: HttpRequest,
+    ctx: RequestContext,
+    call: Callable[..., dict[str, Any]],
 ) -> HttpResponse | None:
     """The response to an unsigned public read, or None to let authentication refuse it.
-    `call(operation_method_name, ctx, **kwargs)` invokes the S3 api."""
+    `call(operation_method_name, **kwargs)` invokes the S3 api with `ctx`."""
     codec = codec_for(service_model("s3"))
     op, uri_params = codec.match_operation(req)
     if op.name not in _READS:
@@ -61,8 +63,8 @@ def answer(
     account = _readable(meta, params["Bucket"], params["Key"], params.get("VersionId"))
     if account is None:
         return None
-    ctx = RequestContext(request_id=new_request_id(), account_id=account)
+    ctx.account_id = account
     ctx.service, ctx.operation = "s3", op.name
     ctx.principal = Principal("anonymous", account, ANONYMOUS_ARN, "anonymous", "anonymous")
     kwargs = {xform_name(name): value for name, value in params.items()}
-    return codec.serialize(op, call(xform_name(op.name), ctx, **kwargs), ctx)
+    return codec.serialize(op, call(xform_name(op.name), **kwargs), ctx)

@@ -12,6 +12,7 @@ from sagelab.gateway.codec.rest_xml import malformed_xml
 from sagelab.gateway.context import RequestContext
 from sagelab.gateway.errors import NotImplementedByUs, ServiceError
 from sagelab.gateway.http import HttpRequest, HttpResponse
+from sagelab.gateway.pipeline import Gateway
 from sagelab.services.base import Deps, ServiceApi
 from sagelab.services.s3 import (
     anonymous,
@@ -21,6 +22,8 @@ from sagelab.services.s3 import (
     cors,
     encryption,
     lifecycle,
+    post_form,
+    post_object,
 )
 from sagelab.services.s3.bucket_config import Owned
 from sagelab.services.s3.bucket_tagging import check_tag_set
@@ -202,14 +205,18 @@ class BucketConfigApi(ServiceApi):
     ) -> dict[str, Any]:
         return self._write(ctx, (bucket, expected_bucket_owner), cors.SECTION, None)
 
-    def preflight(self, req: HttpRequest) -> HttpResponse | None:
-        """What S3 answers before (and without) authentication: a browser's
-        `OPTIONS /<bucket>/<key>`, from the bucket's CORS rules; an unsigned read of a
-        publicly readable object."""
+    def preflight(
+        self, req: HttpRequest, ctx: RequestContext, gateway: Gateway
+    ) -> HttpResponse | None:
+        """What S3 answers before (and without) SigV4: a browser's `OPTIONS /<bucket>/<key>`,
+        from the bucket's CORS rules; an unsigned read of a publicly readable object; a
+        browser's form upload, signed in its policy."""
         if anonymous.is_unsigned(req):
             return anonymous.answer(
-                self.deps.meta, req, lambda name, ctx, **kw: getattr(self, name)(ctx, **kw)
+                self.deps.meta, req, ctx, lambda name, **kw: getattr(self, name)(ctx, **kw)
             )
+        if post_form.is_form_upload(req):
+            return post_object.answer(req, ctx, gateway)
         bucket = _bucket_of(req)
         if req.method != "OPTIONS" or not bucket:
             return None

@@ -191,13 +191,14 @@ class InvalidPartOrder(ClientError):
 class EntityTooSmall(ClientError):
     code = "EntityTooSmall"
 
-    def __init__(self, size: int, minimum: int, part_number: int) -> None:
+    def __init__(self, size: int, minimum: int, part_number: int | None = None) -> None:
         super().__init__(
             message="Your proposed upload is smaller than the minimum allowed size",
             ProposedSize=str(size),
             MinSizeAllowed=str(minimum),
-            PartNumber=str(part_number),
         )
+        if part_number is not None:
+            self.fields["PartNumber"] = str(part_number)
 
 
 class EntityTooLarge(ClientError):

@@ -339,6 +339,15 @@ def _multipart_etag(etags: list[str]) -> str:
     return f'"{hashlib.md5(md5s).hexdigest()}-{len(etags)}"'
 
 
+def retried(
+    meta: MetadataStore, where: tuple[Target, str, str], requested: list[dict[str, Any]]
+) -> StoredObject | None:
+    """What a completion answered, when this one repeats it (see `_completed`)."""
+    target, key, upload_id = where
+    with meta.connect() as conn:
+        return _completed(conn, target, key, upload_id, requested)
+
+
 def _completed(
     conn: Connection, target: Target, key: str, upload_id: str, requested: list[dict[str, Any]]
 ) -> StoredObject | None:

@@ -20,6 +20,7 @@ from sagelab.services.s3 import (
     params,
     write_conditions,
 )
+from sagelab.services.s3.errors import PreconditionFailed
 from sagelab.services.s3.listing import Cursor
 from sagelab.services.s3.multipart import MultipartUpload, StoredPart
 from sagelab.services.s3.object_api import checksum_members
@@ -199,9 +200,17 @@ class MultipartApi(ServiceApi):
     ) -> dict[str, Any]:
         target = self._target(ctx, bucket, expected_bucket_owner)
         requested = (multipart_upload or {}).get("Parts", [])
-        recheck = write_conditions.guard(
-            self.deps.meta, target, key, WriteConditions(if_match, if_none_match)
-        )
+        where = (target, key, upload_id)
+        try:
+            recheck = write_conditions.guard(
+                self.deps.meta, target, key, WriteConditions(if_match, if_none_match)
+            )
+        except PreconditionFailed:
+            # A retry of a completion that succeeded: its own object now fails the condition.
+            done = multipart.retried(self.deps.meta, where, requested)
+            if done is None:
+                raise
+            return _completion(bucket, key, done)
         sent = {
             "CRC32": checksum_crc32,
             "CRC32C": checksum_crc32_c,
@@ -215,20 +224,9 @@ class MultipartApi(ServiceApi):
             mpu_object_size,
         )
         stored = multipart.complete(
-            self.deps.meta, self.deps.blobs, (target, key, upload_id), requested, claims, recheck
+            self.deps.meta, self.deps.blobs, where, requested, claims, recheck
         )
-        out: dict[str, Any] = {
-            "Location": f"/{bucket}/{key}",
-            "Bucket": bucket,
-            "Key": key,
-            "ETag": stored.etag,
-            **checksum_members(stored.spec.checksums),
-        }
-        if stored.spec.checksums:
-            out["ChecksumType"] = stored.spec.checksum_type
-        if stored.version_id != objects.NULL_VERSION:
-            out["VersionId"] = stored.version_id
-        return out
+        return _completion(bucket, key, stored)
 
     def abort_multipart_upload(
         self,
@@ -329,3 +327,18 @@ class MultipartApi(ServiceApi):
             or None,
             "CommonPrefixes": [{"Prefix": encode(p)} for p in page.prefixes] or None,
         }
+
+
+def _completion(bucket: str, key: str, stored: objects.StoredObject) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "Location": f"/{bucket}/{key}",
+        "Bucket": bucket,
+        "Key": key,
+        "ETag": stored.etag,
+        **checksum_members(stored.spec.checksums),
+    }
+    if stored.spec.checksums:
+        out["ChecksumType"] = stored.spec.checksum_type
+    if stored.version_id != objects.NULL_VERSION:
+        out["VersionId"] = stored.version_id
+    return out
