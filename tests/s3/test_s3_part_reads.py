@@ -4,8 +4,11 @@ attributes (size, parts, checksums) without reading it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import uuid
+import zlib
 from typing import Any
 
 import pytest
@@ -135,3 +138,31 @@ def test_attributes_page_through_the_parts(client: Any, bucket: str) -> None:
     _multipart(s3, bucket, "full", {1: os.urandom(5 * MIB), 2: b"y"}, **create)
     got = s3.get_object_attributes(Bucket=bucket, Key="full", ObjectAttributes=["ObjectParts"])
     assert got["ObjectParts"]["TotalPartsCount"] == 2 and "Parts" not in got["ObjectParts"]
+
+
+def _checksum(algorithm: str, data: bytes) -> str:
+    if algorithm == "SHA256":
+        return base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+
+@pytest.mark.parametrize("checksum_type", ["COMPOSITE", "FULL_OBJECT"])
+def test_a_part_read_with_checksum_mode_carries_the_parts_checksum(
+    client: Any, bucket: str, checksum_type: str
+) -> None:
+    """The part's own checksum, which botocore checks against the part's bytes; never the
+    whole object's."""
+    s3 = client("s3")
+    parts = {1: os.urandom(5 * MIB), 2: b"second part"}
+    algorithm = "SHA256" if checksum_type == "COMPOSITE" else "CRC32"
+    create = {"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type}
+    _multipart(s3, bucket, "k", parts, **create)
+    for number, data in parts.items():
+        got = s3.get_object(Bucket=bucket, Key="k", PartNumber=number, ChecksumMode="ENABLED")
+        assert got["Body"].read() == data
+        assert got["ChecksumType"] == checksum_type
+        assert got[f"Checksum{algorithm}"] == _checksum(algorithm, data)
+        head = s3.head_object(Bucket=bucket, Key="k", PartNumber=number, ChecksumMode="ENABLED")
+        assert head[f"Checksum{algorithm}"] == got[f"Checksum{algorithm}"]
+    # botocore asks GetObject for checksums by itself; HeadObject only when told.
+    assert f"Checksum{algorithm}" not in s3.head_object(Bucket=bucket, Key="k", PartNumber=2)

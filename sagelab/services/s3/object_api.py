@@ -242,6 +242,8 @@ class ObjectApi(ServiceApi):
         out = describe(obj, overrides, whole=span is None) | _version_member(found, obj.version_id)
         if part_number is not None and obj.parts:
             out["PartsCount"] = len(obj.parts)
+        if part_number is not None and overrides.checksums:
+            out.update(object_parts.checksum_members(obj, part_number))
         if span is None:
             return obj, out, (0, obj.size - 1)
         first, last = span

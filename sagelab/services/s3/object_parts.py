@@ -42,6 +42,19 @@ def span(obj: StoredObject, part_number: int, range_header: str | None) -> tuple
     raise InvalidPartNumber(part_number, len(obj.parts))
 
 
+def checksum_members(obj: StoredObject, part_number: int) -> dict[str, Any]:
+    """A part read's checksum members, asked for with ChecksumMode: the part's own, which
+    its bytes hash to (an object written by one PUT is its own part 1)."""
+    if not obj.parts:
+        checksums = obj.spec.checksums if part_number == 1 else {}
+    else:
+        checksums = next((p.checksums for p in obj.parts if p.number == part_number), {})
+    if not checksums:
+        return {}
+    members = {f"Checksum{alg}": value for alg, value in checksums.items()}
+    return members | {"ChecksumType": obj.spec.checksum_type}
+
+
 def _entry(part: Part) -> dict[str, Any]:
     checksums = {f"Checksum{alg}": value for alg, value in part.checksums.items()}
     return {"PartNumber": part.number, "Size": part.size} | checksums
