@@ -171,9 +171,7 @@ def test_large_object_round_trip(client: Any, bucket: str, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("sent", ["gzip, aws-chunked", "aws-chunked, gzip"])
-def test_aws_chunked_coding_on_a_plain_body_is_dropped(
-    client: Any, bucket: str, sent: str
-) -> None:
+def test_aws_chunked_coding_on_a_plain_body_is_dropped(client: Any, bucket: str, sent: str) -> None:
     """Naming aws-chunked on a body signed whole (a hex SHA-256, as boto3 sends a small body
     over HTTP): the body is taken as it is and only the other codings are kept."""
     s3 = client("s3")
@@ -181,3 +179,46 @@ def test_aws_chunked_coding_on_a_plain_body_is_dropped(
     got = s3.get_object(Bucket=bucket, Key="enc")
     assert got["ContentEncoding"] == "gzip"
     assert got["Body"].read() == b"\x1f\x8bbody"
+
+
+def test_every_object_reports_sse_s3_and_kms_is_refused(
+    client: Any, bucket: str, cli: Any, tmp_path: Path
+) -> None:
+    """S3 has reported SSE-S3 (AES256) on every object since 2023, and a write may ask for
+    it by name (`aws s3 cp --sse AES256`); SSE-KMS needs a key service sagelab lacks."""
+    s3 = client("s3")
+    assert s3.put_object(Bucket=bucket, Key="plain", Body=b"1")["ServerSideEncryption"] == "AES256"
+    asked = s3.put_object(Bucket=bucket, Key="asked", Body=b"2", ServerSideEncryption="AES256")
+    assert asked["ServerSideEncryption"] == "AES256"
+    for key in ("plain", "asked"):
+        assert s3.head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
+        assert s3.get_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
+    copied = s3.copy_object(
+        Bucket=bucket, Key="copy", CopySource=f"{bucket}/plain", ServerSideEncryption="AES256"
+    )
+    assert copied["ServerSideEncryption"] == "AES256"
+    up = s3.create_multipart_upload(Bucket=bucket, Key="mp", ServerSideEncryption="AES256")
+    assert up["ServerSideEncryption"] == "AES256"
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up["UploadId"], PartNumber=1, Body=b"x")
+    assert part["ServerSideEncryption"] == "AES256"
+    done = s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="mp",
+        UploadId=up["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    assert done["ServerSideEncryption"] == "AES256"
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="kms", Body=b"3", ServerSideEncryption="aws:kms")
+    error = exc.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "NotImplemented",
+        501,
+    )
+    assert "aws:kms" in error["Error"]["Message"]
+    source = tmp_path / "f.txt"
+    source.write_text("cli")
+    cli("s3", "cp", str(source), f"s3://{bucket}/cli.txt", "--sse", "AES256")
+    assert s3.get_object(Bucket=bucket, Key="cli.txt")["Body"].read() == b"cli"
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert "kms" not in keys

@@ -29,7 +29,6 @@ from sagelab.services.s3.bucket_config import Owned
 from sagelab.services.s3.bucket_tagging import check_tag_set
 from sagelab.services.s3.config_errors import (
     CorsForbidden,
-    EncryptionNotFound,
     NoSuchBucketPolicy,
     NoSuchCORSConfiguration,
     NoSuchLifecycleConfiguration,
@@ -307,9 +306,8 @@ class BucketConfigApi(ServiceApi):
     def get_bucket_encryption(
         self, ctx: RequestContext, *, bucket: str, expected_bucket_owner: str | None = None
     ) -> dict[str, Any]:
-        where = (bucket, expected_bucket_owner)
-        config = self._found(ctx, where, encryption.SECTION, EncryptionNotFound)
-        return {"ServerSideEncryptionConfiguration": config}
+        config = self._read(ctx, (bucket, expected_bucket_owner), encryption.SECTION)
+        return {"ServerSideEncryptionConfiguration": config or encryption.DEFAULT_CONFIG}
 
     def delete_bucket_encryption(
         self, ctx: RequestContext, *, bucket: str, expected_bucket_owner: str | None = None

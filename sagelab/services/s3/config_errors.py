@@ -36,11 +36,6 @@ class NoSuchLifecycleConfiguration(_Missing):
     text = "The lifecycle configuration does not exist"
 
 
-class EncryptionNotFound(_Missing):
-    code = "ServerSideEncryptionConfigurationNotFoundError"
-    text = "The server side encryption configuration was not found"
-
-
 class OwnershipControlsNotFound(_Missing):
     code = "OwnershipControlsNotFoundError"
     text = "The bucket ownership controls were not found"

@@ -1,17 +1,28 @@
-"""Default bucket encryption: stored and reported. Bytes are not encrypted at rest by
-sagelab (its blob store is local or the operator's own), but objects report the algorithm."""
+"""Server-side encryption as S3 has applied it to every object since 2023: SSE-S3 (`AES256`)
+by default. Objects and bucket defaults report it, and a request may ask for it by name.
+sagelab does not encrypt the bytes at rest (its blob store is the operator's own disk or
+store), which is said here rather than hidden: what it offers is S3's wire contract. SSE-KMS
+needs a key service sagelab does not have, so asking for it answers 501.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
-
 from sagelab.gateway.codec.rest_xml import malformed_xml
-from sagelab.services.s3.bucket_config import config_of
+from sagelab.gateway.errors import NotImplementedByUs
 from sagelab.services.s3.config_errors import invalid_argument
 
 SECTION = "encryption"
+SSE_S3 = "AES256"
+# What S3 reports for a bucket nobody configured, and what DeleteBucketEncryption restores.
+DEFAULT_CONFIG: dict[str, Any] = {
+    "Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": SSE_S3}, "BucketKeyEnabled": False}
+    ]
+}
+# Every object's output members: each one is SSE-S3, the only kind sagelab accepts.
+REPORTED: dict[str, str] = {"ServerSideEncryption": SSE_S3}
 _KMS = ("aws:kms", "aws:kms:dsse")
 
 
@@ -29,13 +40,14 @@ def check_config(config: dict[str, Any]) -> dict[str, Any]:
             "or aws:kms:dsse",
             "ApplyServerSideEncryptionByDefault",
         )
+    check_requested(default["SSEAlgorithm"])
     return config
 
 
-def default_algorithm(conn: Connection, bucket: str) -> str | None:
-    """The SSEAlgorithm objects written to `bucket` report, or None."""
-    config = config_of(conn, bucket).get(SECTION)
-    if not config:
-        return None
-    algorithm: str = config["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
-    return algorithm
+def check_requested(algorithm: str | None) -> None:
+    """A write's `x-amz-server-side-encryption`: absent or AES256."""
+    if algorithm is not None and algorithm != SSE_S3:
+        raise NotImplementedByUs(
+            message=f"Server-side encryption {algorithm} is not implemented by sagelab: "
+            f"only {SSE_S3} (SSE-S3)"
+        )

@@ -13,6 +13,7 @@ from sagelab.services.s3 import (
     acls,
     buckets,
     copy,
+    encryption,
     key_index,
     listing,
     multipart,
@@ -78,7 +79,9 @@ class MultipartApi(ServiceApi):
         expected_bucket_owner: str | None = None,
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
+        server_side_encryption: str | None = None,
     ) -> dict[str, Any]:
+        encryption.check_requested(server_side_encryption)
         acls.check_request(self.deps.meta, bucket, acl)
         spec = spec_from_members(
             content_type=content_type,
@@ -102,7 +105,8 @@ class MultipartApi(ServiceApi):
             (checksum_algorithm, checksum_type),
             initiator,
         )
-        return {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id} | _checksum_info(upload)
+        out = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id, **encryption.REPORTED}
+        return out | _checksum_info(upload)
 
     def upload_part(
         self,
@@ -132,7 +136,7 @@ class MultipartApi(ServiceApi):
         part = multipart.put_part(
             self.deps.meta, self.deps.blobs, (target, key, upload_id, part_number), body_upload
         )
-        return {"ETag": part.etag} | checksum_members(part.checksums)
+        return {"ETag": part.etag, **encryption.REPORTED} | checksum_members(part.checksums)
 
     def upload_part_copy(
         self,
@@ -174,7 +178,8 @@ class MultipartApi(ServiceApi):
             self.deps.meta, self.deps.blobs, (target, key, upload_id, part_number), reader
         )
         result = {"ETag": part.etag, "LastModified": _when(part.last_modified)}
-        out: dict[str, Any] = {"CopyPartResult": result | checksum_members(part.checksums)}
+        copied = result | checksum_members(part.checksums)
+        out: dict[str, Any] = {"CopyPartResult": copied, **encryption.REPORTED}
         if src.version_id != objects.NULL_VERSION:
             out["CopySourceVersionId"] = src.version_id
         return out
@@ -336,6 +341,7 @@ def _completion(bucket: str, key: str, stored: objects.StoredObject) -> dict[str
         "Key": key,
         "ETag": stored.etag,
         **checksum_members(stored.spec.checksums),
+        **encryption.REPORTED,
     }
     if stored.spec.checksums:
         out["ChecksumType"] = stored.spec.checksum_type

@@ -18,6 +18,7 @@ from sagelab.services.s3 import (
     acls,
     buckets,
     copy,
+    encryption,
     object_parts,
     objects,
     params,
@@ -96,7 +97,9 @@ class ObjectApi(ServiceApi):
         expected_bucket_owner: str | None = None,
         if_match: str | None = None,
         if_none_match: str | None = None,
+        server_side_encryption: str | None = None,
     ) -> dict[str, Any]:
+        encryption.check_requested(server_side_encryption)
         acls.check_request(self.deps.meta, bucket, acl)
         objects.check_size(content_length)
         spec = spec_from_members(
@@ -120,6 +123,7 @@ class ObjectApi(ServiceApi):
         upload = params.upload(body)
         stored = objects.put(self.deps.meta, self.deps.blobs, target, key, upload, spec, recheck)
         out: dict[str, Any] = {"ETag": stored.etag, **checksum_members(stored.spec.checksums)}
+        out.update(encryption.REPORTED)
         if stored.spec.checksums:
             out["ChecksumType"] = "FULL_OBJECT"
         if stored.version_id != objects.NULL_VERSION:
@@ -357,7 +361,9 @@ class ObjectApi(ServiceApi):
         tagging: str | None = None,
         expected_bucket_owner: str | None = None,
         expected_source_bucket_owner: str | None = None,
+        server_side_encryption: str | None = None,
     ) -> dict[str, Any]:
+        encryption.check_requested(server_side_encryption)
         acls.check_request(self.deps.meta, bucket, acl)
         objects.check_key(key)
         source = copy.parse_source(copy_source)
@@ -428,7 +434,7 @@ class ObjectApi(ServiceApi):
             "LastModified": datetime.fromtimestamp(stored.last_modified, UTC),
             **checksum_members(digests),
         }
-        out: dict[str, Any] = {"CopyObjectResult": result}
+        out: dict[str, Any] = {"CopyObjectResult": result, **encryption.REPORTED}
         if src.version_id != objects.NULL_VERSION:
             out["CopySourceVersionId"] = src.version_id
         if stored.version_id != objects.NULL_VERSION:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from sagelab.services.s3 import encryption
 from sagelab.services.s3 import tagging as tagging_rules
 from sagelab.services.s3.objects import ObjectSpec, StoredObject
 
@@ -53,6 +54,7 @@ def describe(obj: StoredObject, overrides: Overrides, *, whole: bool) -> dict[st
         "ContentLength": obj.size,
         "ContentType": obj.spec.content_type,
         "Metadata": dict(obj.spec.user_metadata),
+        **encryption.REPORTED,
     }
     for name, value in obj.spec.headers.items():
         out[name] = datetime.fromtimestamp(value, UTC) if name == "Expires" else value

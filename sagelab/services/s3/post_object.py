@@ -46,6 +46,7 @@ _MEMBERS = {
     "content-encoding": "ContentEncoding",
     "content-language": "ContentLanguage",
     "x-amz-storage-class": "StorageClass",
+    "x-amz-server-side-encryption": "ServerSideEncryption",
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
 }
 _CHECKSUMS = {
