@@ -104,6 +104,16 @@ def test_policy_is_stored_as_written(s3: Any, bucket: str) -> None:
         s3.get_bucket_policy(Bucket=bucket)
     assert _code(exc)[:2] == ("NoSuchBucketPolicy", 404)
     text = json.dumps(_policy(bucket), indent=3)
+    # A policy granting everyone is public: Block Public Access must let it be set.
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": True,
+        },
+    )
     s3.put_bucket_policy(Bucket=bucket, Policy=text)
     assert s3.get_bucket_policy(Bucket=bucket)["Policy"] == text
     assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True

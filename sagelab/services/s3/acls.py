@@ -61,13 +61,18 @@ def default_config() -> dict[str, Any]:
     return {OWNERSHIP: ENFORCED, PUBLIC_ACCESS_BLOCK: dict(BLOCK_ALL)}
 
 
+def blocks(config: dict[str, Any], setting: str) -> bool:
+    """Whether the bucket's Block Public Access setting (`BlockPublicPolicy`, ...) is on."""
+    return bool((config.get(PUBLIC_ACCESS_BLOCK) or {}).get(setting))
+
+
 def check_settable(config: dict[str, Any], canned: str | None) -> None:
     """Whether the bucket lets a request set `canned` (None: the request names no ACL)."""
     if canned is None or canned in _OWNER_ONLY:
         return
     if config.get(OWNERSHIP) == ENFORCED:
         raise AccessControlListNotSupported()
-    if canned in _PUBLIC and (config.get(PUBLIC_ACCESS_BLOCK) or {}).get("BlockPublicAcls"):
+    if canned in _PUBLIC and blocks(config, "BlockPublicAcls"):
         raise access_denied()
 
 
@@ -117,6 +122,6 @@ def publicly_readable(config: dict[str, Any], canned: str) -> bool:
     their say: BucketOwnerEnforced and IgnorePublicAcls (both on in new buckets) void it."""
     if config.get(OWNERSHIP) == ENFORCED:
         return False
-    if (config.get(PUBLIC_ACCESS_BLOCK) or {}).get("IgnorePublicAcls"):
+    if blocks(config, "IgnorePublicAcls"):
         return False
     return (_ALL_USERS, "READ") in _GRANTS.get(canned, ())

@@ -1,15 +1,17 @@
-"""Unsigned GET and HEAD of an object anyone may read: what a public-read ACL grants once the
-bucket's settings let ACLs count (Object Ownership not BucketOwnerEnforced, Block Public
-Access not ignoring public ACLs), as on S3. Every other unsigned request is refused by the
-gateway's authentication (403 AccessDenied), as S3 refuses it.
+"""Unsigned GET and HEAD requests, answered as S3 answers anyone: what the bucket's policy
+grants to `"Principal": "*"` (unless Block Public Access restricts a public policy to the
+owner's account), and a read of an object whose public-read ACL counts (Object Ownership not
+BucketOwnerEnforced, Block Public Access not ignoring public ACLs). Whatever neither grants
+is refused with S3's 403 "Access Denied"; new buckets block all public access, as on S3.
 
-The answer is made before authentication, through the same codec, validation and api methods
-as a signed request; the caller acts as the bucket's owner only for that one read.
+The answer is made before authentication, through the same codec and validation as a
+signed request. A policy's grant goes through the gateway's own authorization (IAM evaluates
+the bucket policy for the anonymous principal) and metering; an ACL's read is made as the
+bucket's owner for that one read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from botocore import xform_name
@@ -18,14 +20,15 @@ from sagelab.gateway.codec import codec_for
 from sagelab.gateway.context import Principal, RequestContext
 from sagelab.gateway.http import HttpRequest, HttpResponse
 from sagelab.gateway.models import service_model
+from sagelab.gateway.pipeline import Gateway
 from sagelab.gateway.sigv4 import signing_scope
 from sagelab.gateway.validate import validate
-from sagelab.services.s3 import acls, objects
+from sagelab.services.s3 import acls, bucket_policy, objects
 from sagelab.services.s3.errors import NoSuchBucket
 from sagelab.store.metadata import MetadataStore
 from sagelab.store.tables import buckets as buckets_table
 
-_READS = ("GetObject", "HeadObject")
+_ACL_READS = ("GetObject", "HeadObject")
 ANONYMOUS_ARN = "*"
 
 
@@ -33,38 +36,50 @@ def is_unsigned(req: HttpRequest) -> bool:
     return req.method in ("GET", "HEAD") and signing_scope(req) is None
 
 
-def _readable(meta: MetadataStore, bucket: str, key: str, version_id: str | None) -> str | None:
-    """The owning account when the version is publicly readable; None otherwise."""
+def answer(
+    meta: MetadataStore, req: HttpRequest, ctx: RequestContext, gateway: Gateway
+) -> HttpResponse | None:
+    """The response to an unsigned read, or None to let authentication refuse it."""
+    codec = codec_for(service_model("s3"))
+    op, uri_params = codec.match_operation(req)
+    params = codec.parse(op, req, uri_params)
+    validate(op, params, style="s3")
+    bucket = params.get("Bucket")
+    if bucket is None:
+        return None
     with meta.connect() as conn:
         row = conn.execute(buckets_table.select().where(buckets_table.c.name == bucket)).first()
         if row is None:
             raise NoSuchBucket(bucket)
-        found = objects.find(conn, bucket, key, version_id)
+        found = (
+            objects.find(conn, bucket, params["Key"], params.get("VersionId"))
+            if op.name in _ACL_READS
+            else None
+        )
+    config = dict(row.config or {})
+    ctx.account_id = row.account_id
+    ctx.principal = Principal("anonymous", row.account_id, ANONYMOUS_ARN, "anonymous", "anonymous")
+    if _acl_grants_read(config, found):
+        ctx.service, ctx.operation = "s3", op.name
+        kwargs = {xform_name(name): value for name, value in params.items()}
+        api = gateway.apis["s3"]
+        return codec.serialize(op, getattr(api, xform_name(op.name))(ctx, **kwargs), ctx)
+    if not _policy_may_grant(config):
+        return None
+    return codec.serialize(op, gateway.invoke(ctx, "s3", op.name, params), ctx)
+
+
+def _acl_grants_read(config: dict[str, Any], found: Any) -> bool:
+    """Whether the version read is one anyone may read by its ACL."""
     if found is None or found.delete_marker:
-        return None
-    canned = objects.from_row(found).spec.acl
-    return row.account_id if acls.publicly_readable(dict(row.config or {}), canned) else None
+        return False
+    return acls.publicly_readable(config, objects.from_row(found).spec.acl)
 
 
-def answer(
-    meta: MetadataStore,
-    req: HttpRequest,
-    ctx: RequestContext,
-    call: Callable[..., dict[str, Any]],
-) -> HttpResponse | None:
-    """The response to an unsigned public read, or None to let authentication refuse it.
-    `call(operation_method_name, **kwargs)` invokes the S3 api with `ctx`."""
-    codec = codec_for(service_model("s3"))
-    op, uri_params = codec.match_operation(req)
-    if op.name not in _READS:
-        return None
-    params = codec.parse(op, req, uri_params)
-    validate(op, params, style="s3")
-    account = _readable(meta, params["Bucket"], params["Key"], params.get("VersionId"))
-    if account is None:
-        return None
-    ctx.account_id = account
-    ctx.service, ctx.operation = "s3", op.name
-    ctx.principal = Principal("anonymous", account, ANONYMOUS_ARN, "anonymous", "anonymous")
-    kwargs = {xform_name(name): value for name, value in params.items()}
-    return codec.serialize(op, call(xform_name(op.name), **kwargs), ctx)
+def _policy_may_grant(config: dict[str, Any]) -> bool:
+    """A bucket policy may grant anyone access unless RestrictPublicBuckets confines a
+    public one to the owner's account."""
+    text = config.get(bucket_policy.SECTION)
+    if text is None:
+        return False
+    return not (acls.blocks(config, "RestrictPublicBuckets") and bucket_policy.is_public(text))

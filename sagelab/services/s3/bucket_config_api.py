@@ -10,11 +10,12 @@ from urllib.parse import unquote
 
 from sagelab.gateway.codec.rest_xml import malformed_xml
 from sagelab.gateway.context import RequestContext
-from sagelab.gateway.errors import NotImplementedByUs, ServiceError
+from sagelab.gateway.errors import AccessDenied, NotImplementedByUs, ServiceError
 from sagelab.gateway.http import HttpRequest, HttpResponse
 from sagelab.gateway.pipeline import Gateway
 from sagelab.services.base import Deps, ServiceApi
 from sagelab.services.s3 import (
+    acls,
     anonymous,
     bucket_config,
     bucket_policy,
@@ -158,6 +159,15 @@ class BucketConfigApi(ServiceApi):
         expected_bucket_owner: str | None = None,
     ) -> dict[str, Any]:
         text = bucket_policy.check_policy(policy, bucket)
+        with self.deps.meta.connect() as conn:
+            config = bucket_config.config_of(conn, bucket)
+        if acls.blocks(config, "BlockPublicPolicy") and bucket_policy.is_public(text):
+            who = ctx.principal.arn if ctx.principal else ctx.account_id
+            raise AccessDenied(
+                message=f"User: {who} is not authorized to perform: s3:PutBucketPolicy on "
+                f'resource: "arn:aws:s3:::{bucket}" because public policies are blocked by the '
+                "BlockPublicPolicy block public access setting."
+            )
         return self._write(ctx, (bucket, expected_bucket_owner), bucket_policy.SECTION, text)
 
     def get_bucket_policy(
@@ -211,9 +221,7 @@ class BucketConfigApi(ServiceApi):
         from the bucket's CORS rules; an unsigned read of a publicly readable object; a
         browser's form upload, signed in its policy."""
         if anonymous.is_unsigned(req):
-            return anonymous.answer(
-                self.deps.meta, req, ctx, lambda name, **kw: getattr(self, name)(ctx, **kw)
-            )
+            return anonymous.answer(self.deps.meta, req, ctx, gateway)
         if post_form.is_form_upload(req):
             return post_object.answer(req, ctx, gateway)
         bucket = _bucket_of(req)
