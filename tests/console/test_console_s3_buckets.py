@@ -89,6 +89,7 @@ def test_properties_permissions_and_paging(
     main = page.locator("main")
     expect(main).to_contain_text("Enabled")
     expect(main.locator("#bucket-tags")).to_contain_text("team")
+    expect(main).to_contain_text("Server-side encryption with Amazon S3 managed keys (SSE-S3)")
     shot(page, "properties")
 
     page.get_by_role("link", name="Permissions").click()

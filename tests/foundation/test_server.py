@@ -6,6 +6,7 @@ import json
 import signal
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,15 @@ def test_unsigned_api_requests_are_refused(server: SagelabServer) -> None:
     except urllib.error.HTTPError as e:
         assert e.code == 403
         assert json.loads(e.read())["__type"] == "MissingAuthenticationToken"
-    status, body = _get(f"{server.endpoint_url}/some-bucket")
+    private = f"private-{uuid.uuid4().hex[:12]}"
+    server.client("s3").create_bucket(Bucket=private)
+    status, body = _get(f"{server.endpoint_url}/{private}")
     assert status == 403
     assert b"<Code>AccessDenied</Code>" in body
+    # Whether a bucket exists is no secret on S3: anyone asking of a missing one hears so.
+    status, body = _get(f"{server.endpoint_url}/no-such-bucket-here")
+    assert status == 404
+    assert b"<Code>NoSuchBucket</Code>" in body
 
 
 def test_unknown_access_key_answers_per_protocol(server: SagelabServer) -> None:

@@ -14,11 +14,7 @@ from sagelab.console.pages.s3 import bucket_url, crumbs
 from sagelab.gateway.errors import ServiceError
 
 # What each Get* answers when the configuration was never set: the console shows "none".
-_UNSET = {
-    "NoSuchTagSet",
-    "NoSuchBucketPolicy",
-    "ServerSideEncryptionConfigurationNotFoundError",
-}
+_UNSET = {"NoSuchTagSet", "NoSuchBucketPolicy"}
 
 
 def _optional(fetch: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -44,7 +40,7 @@ def properties(pc: PageContext) -> Response:
     location = pc.call("s3", "GetBucketLocation", Bucket=bucket).get("LocationConstraint")
     versioning = pc.call("s3", "GetBucketVersioning", Bucket=bucket)
     tags = _optional(lambda: pc.call("s3", "GetBucketTagging", Bucket=bucket))
-    encryption = _optional(lambda: pc.call("s3", "GetBucketEncryption", Bucket=bucket))
+    encryption = pc.call("s3", "GetBucketEncryption", Bucket=bucket)  # SSE-S3 unless set
     return pc.render(
         "s3/properties.html",
         title=f"{bucket} - Properties",
