@@ -256,3 +256,25 @@ def test_cors_headers_answer_a_browser_post(s3: Any, bucket: str) -> None:
     )
     assert answer.status_code == 204
     assert answer.headers["Access-Control-Allow-Origin"] == origin
+
+
+def test_temporary_credentials_sign_with_their_token(server: SagelabServer, bucket: str) -> None:
+    """A form signed with temporary keys carries `x-amz-security-token`; without it, or with
+    another, the keys are not accepted."""
+    creds = server.client("sts").get_session_token()["Credentials"]
+    temporary = server.client(
+        "s3",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        config=Config(signature_version="s3v4"),
+    )
+    presigned = temporary.generate_presigned_post(bucket, "temp.txt")
+    assert presigned["fields"]["x-amz-security-token"] == creds["SessionToken"]
+    assert _post(presigned, b"temporary").status_code == 204
+    fields = dict(presigned["fields"])
+    fields["x-amz-security-token"] = "not-the-token"
+    answer = _post({"url": presigned["url"], "fields": fields}, b"x")
+    assert _error(answer)[:2] == (400, "InvalidToken")
+    s3 = server.client("s3")
+    assert s3.get_object(Bucket=bucket, Key="temp.txt")["Body"].read() == b"temporary"
