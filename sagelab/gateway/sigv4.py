@@ -301,13 +301,13 @@ def _header_date(req: HttpRequest, style: Style) -> str:
 
 
 def _parse_amz_date(value: str, style: Style, form: Form) -> str:
-    if _amz_epoch(value) is None:
+    if amz_epoch(value) is None:
         raise _malformed(style, form, f"Invalid date: {value}")
     return value
 
 
 @functools.lru_cache(maxsize=64)
-def _amz_epoch(amz_date: str) -> int | None:
+def amz_epoch(amz_date: str) -> int | None:
     """Seconds since the epoch; None when not an ISO 8601 basic date. Cached: strptime is
     slow, and concurrent clients sign with the same few timestamps."""
     try:
@@ -317,7 +317,7 @@ def _amz_epoch(amz_date: str) -> int | None:
 
 
 def _epoch(amz_date: str) -> int:
-    epoch = _amz_epoch(amz_date)
+    epoch = amz_epoch(amz_date)
     assert epoch is not None, "validated by _parse_amz_date"
     return epoch
 

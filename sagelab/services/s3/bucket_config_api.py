@@ -159,16 +159,18 @@ class BucketConfigApi(ServiceApi):
         expected_bucket_owner: str | None = None,
     ) -> dict[str, Any]:
         text = bucket_policy.check_policy(policy, bucket)
-        with self.deps.meta.connect() as conn:
+        owned = Owned(bucket, ctx.account_id, expected_bucket_owner)
+        with self.deps.meta.begin() as conn:
             config = bucket_config.config_of(conn, bucket)
-        if acls.blocks(config, "BlockPublicPolicy") and bucket_policy.is_public(text):
-            who = ctx.principal.arn if ctx.principal else ctx.account_id
-            raise AccessDenied(
-                message=f"User: {who} is not authorized to perform: s3:PutBucketPolicy on "
-                f'resource: "arn:aws:s3:::{bucket}" because public policies are blocked by the '
-                "BlockPublicPolicy block public access setting."
-            )
-        return self._write(ctx, (bucket, expected_bucket_owner), bucket_policy.SECTION, text)
+            if acls.blocks(config, "BlockPublicPolicy") and bucket_policy.is_public(text):
+                who = ctx.principal.arn if ctx.principal else ctx.account_id
+                raise AccessDenied(
+                    message=f"User: {who} is not authorized to perform: s3:PutBucketPolicy on "
+                    f'resource: "arn:aws:s3:::{bucket}" because public policies are blocked by '
+                    "the BlockPublicPolicy block public access setting."
+                )
+            bucket_config.write(conn, owned, bucket_policy.SECTION, text)
+        return {}
 
     def get_bucket_policy(
         self, ctx: RequestContext, *, bucket: str, expected_bucket_owner: str | None = None

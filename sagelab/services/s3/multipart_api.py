@@ -24,8 +24,7 @@ from sagelab.services.s3 import (
 from sagelab.services.s3.errors import PreconditionFailed
 from sagelab.services.s3.listing import Cursor
 from sagelab.services.s3.multipart import MultipartUpload, StoredPart
-from sagelab.services.s3.object_api import checksum_members
-from sagelab.services.s3.object_headers import spec_from_members
+from sagelab.services.s3.object_headers import checksum_members, spec_from_members
 from sagelab.services.s3.objects import Target
 from sagelab.services.s3.preconditions import Conditions
 from sagelab.services.s3.write_conditions import WriteConditions

@@ -29,6 +29,7 @@ from sagelab.services.s3 import tagging as object_tags
 from sagelab.services.s3.errors import InvalidRequest, MalformedXML, NotModified
 from sagelab.services.s3.object_headers import (
     Overrides,
+    checksum_members,
     describe,
     put_spec,
     spec_from_members,
@@ -47,10 +48,6 @@ _SELF_COPY = (
     "changing the object's metadata, storage class, website redirect location or encryption "
     "attributes."
 )
-
-
-def checksum_members(checksums: dict[str, str]) -> dict[str, str]:
-    return {f"Checksum{alg}": value for alg, value in checksums.items()}
 
 
 def _version_member(bucket: buckets.Bucket, version_id: str) -> dict[str, str]:
@@ -247,7 +244,7 @@ class ObjectApi(ServiceApi):
         if part_number is not None and obj.parts:
             out["PartsCount"] = len(obj.parts)
         if part_number is not None and overrides.checksums:
-            out.update(object_parts.checksum_members(obj, part_number))
+            out.update(object_parts.part_checksums(obj, part_number))
         if span is None:
             return obj, out, (0, obj.size - 1)
         first, last = span

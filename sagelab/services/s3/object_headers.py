@@ -44,6 +44,11 @@ class Overrides:
         return {name: value for name, value in given.items() if value is not None}
 
 
+def checksum_members(checksums: dict[str, str]) -> dict[str, str]:
+    """`{"SHA256": v}` as output members: `{"ChecksumSHA256": v}`."""
+    return {f"Checksum{alg}": value for alg, value in checksums.items()}
+
+
 def describe(obj: StoredObject, overrides: Overrides, *, whole: bool) -> dict[str, Any]:
     """The output members shared by GetObject and HeadObject; checksums only for whole reads,
     since botocore would check a full-object checksum against a part."""
@@ -63,7 +68,7 @@ def describe(obj: StoredObject, overrides: Overrides, *, whole: bool) -> dict[st
     if obj.spec.tags:
         out["TagCount"] = len(obj.spec.tags)
     if overrides.checksums and whole and obj.spec.checksums:
-        out.update({f"Checksum{alg}": v for alg, v in obj.spec.checksums.items()})
+        out.update(checksum_members(obj.spec.checksums))
         out["ChecksumType"] = obj.spec.checksum_type
     out.update(overrides.headers())
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sagelab.services.s3.errors import InvalidArgument, InvalidPartNumber, InvalidRequest
+from sagelab.services.s3.object_headers import checksum_members
 from sagelab.services.s3.objects import Part, StoredObject
 
 MAX_PART_NUMBER = 10_000
@@ -42,7 +43,7 @@ def span(obj: StoredObject, part_number: int, range_header: str | None) -> tuple
     raise InvalidPartNumber(part_number, len(obj.parts))
 
 
-def checksum_members(obj: StoredObject, part_number: int) -> dict[str, Any]:
+def part_checksums(obj: StoredObject, part_number: int) -> dict[str, Any]:
     """A part read's checksum members, asked for with ChecksumMode: the part's own, which
     its bytes hash to (an object written by one PUT is its own part 1)."""
     if not obj.parts:
@@ -51,13 +52,11 @@ def checksum_members(obj: StoredObject, part_number: int) -> dict[str, Any]:
         checksums = next((p.checksums for p in obj.parts if p.number == part_number), {})
     if not checksums:
         return {}
-    members = {f"Checksum{alg}": value for alg, value in checksums.items()}
-    return members | {"ChecksumType": obj.spec.checksum_type}
+    return checksum_members(checksums) | {"ChecksumType": obj.spec.checksum_type}
 
 
 def _entry(part: Part) -> dict[str, Any]:
-    checksums = {f"Checksum{alg}": value for alg, value in part.checksums.items()}
-    return {"PartNumber": part.number, "Size": part.size} | checksums
+    return {"PartNumber": part.number, "Size": part.size} | checksum_members(part.checksums)
 
 
 def page(obj: StoredObject, marker: int | None, max_parts: int | None) -> dict[str, Any] | None:

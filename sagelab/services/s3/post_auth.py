@@ -11,12 +11,12 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from sagelab.gateway.errors import AuthError
 from sagelab.gateway.sigv4 import (
     ALGORITHM,
     Credential,
+    amz_epoch,
     hmac_hex,
     resolve_credential,
     same_signature,
@@ -26,7 +26,6 @@ from sagelab.services.s3.errors import InvalidArgument
 
 _V4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature")
 _V2_FIELDS = ("awsaccesskeyid", "signature")
-_AMZ_DATE = "%Y%m%dT%H%M%SZ"
 
 Lookup = Callable[[str], Credential | None]
 
@@ -77,7 +76,7 @@ def _v4(fields: Mapping[str, str], lookup: Lookup, now: float) -> Signer:
             "x-amz-credential",
             scope,
         )
-    if not _is_amz_date(amz_date) or amz_date[:8] != parts[1]:
+    if amz_epoch(amz_date) is None or amz_date[:8] != parts[1]:
         raise InvalidArgument(
             "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\" and on "
             "the credential's date.",
@@ -96,14 +95,6 @@ def _v2(fields: Mapping[str, str], lookup: Lookup, now: float) -> Signer:
     digest = hmac.new(cred.secret_access_key.encode(), policy.encode(), hashlib.sha1).digest()
     _compare(base64.b64encode(digest).decode(), signature, cred, policy)
     return Signer(cred, "us-east-1")
-
-
-def _is_amz_date(value: str) -> bool:
-    try:
-        datetime.strptime(value, _AMZ_DATE)
-    except ValueError:
-        return False
-    return True
 
 
 def _compare(computed: str, provided: str, cred: Credential, policy: str) -> None:

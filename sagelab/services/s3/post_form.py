@@ -60,6 +60,7 @@ class FormUpload:
         self.filename: str | None = None
         self._parser = MultipartParser(_boundary(req.header("content-type")), self._callbacks())
         self._headers: dict[str, str] = {}
+        self._field = ""  # the current part's name, in lower case
         self._name = b""
         self._value = b""
         self._part = bytearray()
@@ -102,7 +103,8 @@ class FormUpload:
             return
         _, options = parse_options_header(self._headers.get("content-disposition"))
         name = options.get(b"name", b"").decode("utf-8", "replace")
-        if name.lower() == "file":
+        self._field = name.lower()
+        if self._field == "file":
             self._in_file = True
             raw = options.get(b"filename")
             self.filename = None if raw is None else raw.decode("utf-8", "replace")
@@ -124,10 +126,8 @@ class FormUpload:
         if self._in_file:
             self._in_file, self._file_done = False, True
             return
-        _, options = parse_options_header(self._headers.get("content-disposition"))
-        name = options.get(b"name", b"").decode("utf-8", "replace").lower()
-        if name:
-            self.fields.setdefault(name, self._part.decode("utf-8", "replace"))
+        if self._field:
+            self.fields.setdefault(self._field, self._part.decode("utf-8", "replace"))
 
     def _count(self, size: int) -> None:
         self._pre_data += size

@@ -34,6 +34,7 @@ from sagelab.services.s3.errors import (
     MalformedXML,
     access_denied,
 )
+from sagelab.services.s3.object_headers import checksum_members
 from sagelab.services.s3.objects import MAX_PUT_SIZE
 from sagelab.services.s3.post_form import FormUpload
 
@@ -116,7 +117,7 @@ def _put_params(fields: Mapping[str, str], body: BodyReader) -> dict[str, Any]:
     params: dict[str, Any] = {"Bucket": fields["bucket"], "Key": fields["key"]}
     expected = {alg: fields[name] for name, alg in _CHECKSUMS.items() if name in fields}
     params["Body"] = ChecksumReader(body, expected=expected) if expected else body
-    params.update({f"Checksum{alg}": value for alg, value in expected.items()})
+    params.update(checksum_members(expected))
     metadata = {}
     for name, value in fields.items():
         if name in _MEMBERS:
